@@ -1,0 +1,116 @@
+package io.bqharpersync.checkpoint;
+
+import io.bqharpersync.record.Cursor;
+import java.io.Serializable;
+import java.util.BitSet;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The checkpoint rule for one shard, as a pure state machine.
+ *
+ * <p><b>Invariant.</b> Let pages 0, 1, 2... be the non-empty pages the reader produced for the
+ * shard, in read order, so every cursor in page p is greater than every cursor in page p-1. The
+ * committed position is (p, C) only if every record of pages 0..p is durably handled, and C is
+ * the greatest cursor in those pages. Hence a reader that restarts from C, with a strict
+ * {@code (ts, id) > C} predicate, re-reads nothing it needs to skip and skips nothing it needs.
+ *
+ * <p>How it holds when acks arrive out of order or a write fails after a later one succeeded:
+ * acks for pages beyond the first incomplete page are held, not committed. Page p+1 being complete
+ * moves nothing while page p still misses an index; once p completes, p and p+1 commit together.
+ * Acks are index sets, so duplicates are harmless. Acks for pages already committed are ignored.
+ */
+public final class ContiguousPages implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private long nextPage;
+  private Cursor committedCursor;
+  private long committedRecords;
+  private final TreeMap<Long, Pending> pending = new TreeMap<>();
+
+  private static final class Pending implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final int size;
+    final BitSet done = new BitSet();
+    Cursor maxCursor = Cursor.START;
+
+    Pending(int size) {
+      this.size = size;
+    }
+
+    boolean complete() {
+      return done.cardinality() >= size;
+    }
+  }
+
+  /** A shard with nothing committed yet. */
+  public static ContiguousPages fresh() {
+    return resumeAfter(-1, Cursor.START, 0);
+  }
+
+  /** A shard whose pages up to {@code lastPage} are committed, at {@code cursor}. */
+  public static ContiguousPages resumeAfter(long lastPage, Cursor cursor, long records) {
+    ContiguousPages pages = new ContiguousPages();
+    pages.nextPage = lastPage + 1;
+    pages.committedCursor = cursor;
+    pages.committedRecords = records;
+    return pages;
+  }
+
+  /** Advance that an ack caused: the last page now committed, its cursor and records so far. */
+  public static final class Advance implements Serializable {
+    private static final long serialVersionUID = 1L;
+    public final long lastPage;
+    public final Cursor cursor;
+    public final long records;
+
+    Advance(long lastPage, Cursor cursor, long records) {
+      this.lastPage = lastPage;
+      this.cursor = cursor;
+      this.records = records;
+    }
+  }
+
+  /**
+   * Records an ack. Returns the new committed position if the ack completed the first incomplete
+   * page (and perhaps pages after it), otherwise empty.
+   */
+  public Optional<Advance> accept(PageAck ack) {
+    if (ack.pageSeq() < nextPage) {
+      return Optional.empty();
+    }
+    Pending page = pending.computeIfAbsent(ack.pageSeq(), seq -> new Pending(ack.pageSize()));
+    if (page.size != ack.pageSize()) {
+      throw new IllegalStateException(
+          "page " + ack.pageSeq() + " of shard " + ack.shard() + " acked with size "
+              + ack.pageSize() + " but earlier with " + page.size);
+    }
+    page.done.or(ack.indices());
+    page.maxCursor = Cursor.max(page.maxCursor, ack.maxCursor());
+
+    boolean advanced = false;
+    while (pending.containsKey(nextPage) && pending.get(nextPage).complete()) {
+      Pending done = pending.remove(nextPage);
+      committedCursor = Cursor.max(committedCursor, done.maxCursor);
+      committedRecords += done.size;
+      nextPage++;
+      advanced = true;
+    }
+    return advanced
+        ? Optional.of(new Advance(nextPage - 1, committedCursor, committedRecords))
+        : Optional.empty();
+  }
+
+  public long nextPage() {
+    return nextPage;
+  }
+
+  public Cursor committedCursor() {
+    return committedCursor;
+  }
+
+  /** Pages acked at least in part but not committed, for metrics and tests. */
+  public int pendingPages() {
+    return pending.size();
+  }
+}

@@ -1,0 +1,107 @@
+package io.bqharpersync.harper;
+
+import io.bqharpersync.record.SyncRecord;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes one batch of records to one node, and accounts for every record: each ends up either
+ * upserted or in the dead-letter table, or the call throws and nothing is acknowledged.
+ *
+ * <ul>
+ *   <li>A record without a primary key is dead-lettered before it is sent: Harper would silently
+ *       give it a generated key.
+ *   <li>Retriable failures are retried under the {@link RetryPolicy}; when it gives up, the
+ *       exception propagates (the runner retries the bundle).
+ *   <li>A 400 for bad input rejects the whole request, so the batch is bisected until the
+ *       offending records stand alone; the others are written, the offenders dead-lettered with
+ *       Harper's message. Cost: about 2·log2(n) extra requests per bad record.
+ *   <li>Any other refusal (login, missing table) is a configuration error and propagates.
+ * </ul>
+ */
+public final class BatchWriter {
+  /** What became of a batch. Both lists hold records of the input, in no particular order. */
+  public static final class Outcome {
+    public final List<SyncRecord> written = new ArrayList<>();
+    public final List<SyncRecord> deadLettered = new ArrayList<>();
+    public int requests;
+  }
+
+  /** Hooks for metrics; all optional. */
+  public interface Listener {
+    default void retried() {}
+
+    default void bisected() {}
+  }
+
+  private final HarperClient client;
+  private final String database;
+  private final String table;
+  private final String syncName;
+  private final RetryPolicy retry;
+  private final Listener listener;
+
+  public BatchWriter(
+      HarperClient client, String database, String table, String syncName, RetryPolicy retry,
+      Listener listener) {
+    this.client = client;
+    this.database = database;
+    this.table = table;
+    this.syncName = syncName;
+    this.retry = retry;
+    this.listener = listener;
+  }
+
+  public Outcome write(int slot, List<SyncRecord> batch) {
+    Outcome outcome = new Outcome();
+    List<SyncRecord> sendable = new ArrayList<>(batch.size());
+    List<String> deadLetters = new ArrayList<>();
+    Instant now = Instant.now();
+    for (SyncRecord record : batch) {
+      if (record.id() == null || record.id().isEmpty()) {
+        deadLetters.add(
+            DeadLetter.row(syncName, table, record, "missing primary key (id is null or empty)", now));
+        outcome.deadLettered.add(record);
+      } else {
+        sendable.add(record);
+      }
+    }
+    writeOrBisect(slot, sendable, outcome, deadLetters);
+    if (!deadLetters.isEmpty()) {
+      retry.run(() -> client.upsert(slot, database, DeadLetter.TABLE, deadLetters), listener::retried);
+      outcome.requests++;
+    }
+    return outcome;
+  }
+
+  private void writeOrBisect(
+      int slot, List<SyncRecord> records, Outcome outcome, List<String> deadLetters) {
+    if (records.isEmpty()) {
+      return;
+    }
+    List<String> json = new ArrayList<>(records.size());
+    for (SyncRecord record : records) {
+      json.add(record.json());
+    }
+    try {
+      outcome.requests++;
+      retry.run(() -> client.upsert(slot, database, table, json), listener::retried);
+      outcome.written.addAll(records);
+    } catch (HarperException.Permanent refused) {
+      if (!refused.isBadInput()) {
+        throw refused;
+      }
+      if (records.size() == 1) {
+        deadLetters.add(
+            DeadLetter.row(syncName, table, records.get(0), refused.harperMessage(), Instant.now()));
+        outcome.deadLettered.add(records.get(0));
+        return;
+      }
+      listener.bisected();
+      int half = records.size() / 2;
+      writeOrBisect(slot, records.subList(0, half), outcome, deadLetters);
+      writeOrBisect(slot, records.subList(half, records.size()), outcome, deadLetters);
+    }
+  }
+}

@@ -1,0 +1,267 @@
+package io.bqharpersync.harper;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import okhttp3.Credentials;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * Calls the operations API of the nodes of one {@link HarperConnection}. One call, one attempt:
+ * retrying is the caller's decision, made on the type of {@link HarperException} thrown.
+ *
+ * <p>Thread-safe; share one per DoFn instance and close it in {@code @Teardown}.
+ */
+public final class HarperClient implements AutoCloseable {
+  private static final MediaType JSON = MediaType.get("application/json");
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final HarperConnection connection;
+  private final OkHttpClient http;
+  private final String authorization;
+
+  public HarperClient(HarperConnection connection) {
+    this.connection = connection;
+    this.authorization = Credentials.basic(connection.username(), connection.password());
+    OkHttpClient.Builder builder =
+        new OkHttpClient.Builder()
+            .connectTimeout(connection.connectTimeout())
+            .readTimeout(connection.requestTimeout())
+            .writeTimeout(connection.requestTimeout())
+            .callTimeout(connection.requestTimeout().plus(connection.connectTimeout()))
+            // Retrying is the caller's, with backoff; a silent resend would double it.
+            .retryOnConnectionFailure(false);
+    if (connection.trustStorePath() != null) {
+      X509TrustManager trustManager = trustManager(connection);
+      builder.sslSocketFactory(sslContext(trustManager).getSocketFactory(), trustManager);
+    }
+    this.http = builder.build();
+  }
+
+  public HarperConnection connection() {
+    return connection;
+  }
+
+  /**
+   * Inserts or replaces records by primary key on the node of {@code slot}.
+   *
+   * @param jsonRecords each element one JSON object, already serialized; they are joined as they
+   *     are, which spares a parse and re-serialization per record
+   * @return how many records Harper reports as upserted
+   */
+  public int upsert(int slot, String database, String table, List<String> jsonRecords) {
+    StringBuilder body = new StringBuilder(64 + jsonRecords.size() * 256);
+    body.append("{\"operation\":\"upsert\",\"database\":")
+        .append(quote(database))
+        .append(",\"table\":")
+        .append(quote(table))
+        .append(",\"records\":[");
+    for (int i = 0; i < jsonRecords.size(); i++) {
+      if (i > 0) {
+        body.append(',');
+      }
+      body.append(jsonRecords.get(i));
+    }
+    body.append("]}");
+    JsonNode reply = post(slot, "upsert", body.toString());
+    JsonNode hashes = reply.path("upserted_hashes");
+    int upserted = hashes.isArray() ? hashes.size() : 0;
+    if (upserted != jsonRecords.size()) {
+      throw new HarperException.Retriable(
+          "upsert on node "
+              + slot
+              + " reported "
+              + upserted
+              + " of "
+              + jsonRecords.size()
+              + " records: "
+              + reply,
+          200,
+          null);
+    }
+    return upserted;
+  }
+
+  public List<JsonNode> searchById(int slot, String database, String table, Collection<String> ids) {
+    ObjectNode body = operation("search_by_id", database, table);
+    ArrayNode idArray = body.putArray("ids");
+    ids.forEach(idArray::add);
+    body.putArray("get_attributes").add("*");
+    List<JsonNode> rows = new ArrayList<>();
+    post(slot, "search_by_id", body.toString()).forEach(rows::add);
+    return rows;
+  }
+
+  public Optional<JsonNode> getById(int slot, String database, String table, String id) {
+    List<JsonNode> rows = searchById(slot, database, table, List.of(id));
+    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+  }
+
+  /**
+   * Reads every record of a table whose primary key starts with {@code keyPrefix} ("" for all), in
+   * key order, a page at a time. Pages are keyed by the last id seen, not by offset, so each page
+   * costs the same on a table of any size.
+   *
+   * @return the number of records read
+   */
+  public long scan(
+      int slot, String database, String table, String primaryKey, String keyPrefix, int pageSize,
+      Consumer<JsonNode> each) {
+    long count = 0;
+    String after = keyPrefix;
+    while (true) {
+      ObjectNode body = operation("search_by_conditions", database, table);
+      ObjectNode condition = body.putArray("conditions").addObject();
+      condition.put("search_attribute", primaryKey);
+      condition.put("search_type", "greater_than");
+      condition.put("search_value", after);
+      body.putObject("sort").put("attribute", primaryKey);
+      body.put("limit", pageSize);
+      body.putArray("get_attributes").add("*");
+      JsonNode page = post(slot, "search_by_conditions", body.toString());
+      for (JsonNode row : page) {
+        String id = row.path(primaryKey).asText();
+        if (!id.startsWith(keyPrefix)) {
+          return count;
+        }
+        each.accept(row);
+        after = id;
+        count++;
+      }
+      if (page.size() < pageSize) {
+        return count;
+      }
+    }
+  }
+
+  /** Names of the nodes this node replicates with, as cluster_status reports them. */
+  public List<String> clusterPeers(int slot) {
+    JsonNode status = post(slot, "cluster_status", "{\"operation\":\"cluster_status\"}");
+    List<String> peers = new ArrayList<>();
+    for (JsonNode connection : status.path("connections")) {
+      peers.add(connection.path("url").asText(connection.path("name").asText()));
+    }
+    return peers;
+  }
+
+  /** Any other operation, for tooling; {@code body} is the whole operation object. */
+  public JsonNode operation(int slot, ObjectNode body) {
+    return post(slot, body.path("operation").asText("operation"), body.toString());
+  }
+
+  public static ObjectNode operation(String name, String database, String table) {
+    ObjectNode body = MAPPER.createObjectNode();
+    body.put("operation", name);
+    body.put("database", database);
+    body.put("table", table);
+    return body;
+  }
+
+  private JsonNode post(int slot, String operationName, String body) {
+    String url = connection.node(slot);
+    Request request =
+        new Request.Builder()
+            .url(url)
+            .header("Authorization", authorization)
+            .post(RequestBody.create(body, JSON))
+            .build();
+    String where = operationName + " on node " + slot + " (" + url + ")";
+    try (Response response = http.newCall(request).execute()) {
+      ResponseBody responseBody = response.body();
+      String text = responseBody == null ? "" : responseBody.string();
+      int status = response.code();
+      if (status >= 200 && status < 300) {
+        return MAPPER.readTree(text);
+      }
+      String reason = harperReason(text);
+      if (status == 429 || status >= 500) {
+        throw new HarperException.Retriable(
+            where + " failed with HTTP " + status + ": " + reason, status, null);
+      }
+      throw new HarperException.Permanent(
+          where + " refused with HTTP " + status + ": " + reason, status, reason);
+    } catch (IOException e) {
+      throw new HarperException.Retriable(where + " failed: " + e, 0, e);
+    }
+  }
+
+  private static String harperReason(String text) {
+    try {
+      JsonNode node = MAPPER.readTree(text);
+      if (node.hasNonNull("error")) {
+        return node.get("error").asText();
+      }
+      if (node.hasNonNull("message")) {
+        return node.get("message").asText();
+      }
+    } catch (IOException ignored) {
+      // Not JSON: the raw text is the best reason there is.
+    }
+    return text.length() > 500 ? text.substring(0, 500) + "…" : text;
+  }
+
+  private static String quote(String value) {
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static X509TrustManager trustManager(HarperConnection connection) {
+    String path = connection.trustStorePath();
+    String password = connection.trustStorePassword();
+    try (InputStream in = new FileInputStream(path)) {
+      KeyStore store = KeyStore.getInstance(path.endsWith(".jks") ? "JKS" : "PKCS12");
+      store.load(in, password == null ? null : password.toCharArray());
+      TrustManagerFactory factory =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(store);
+      return (X509TrustManager) factory.getTrustManagers()[0];
+    } catch (IOException | GeneralSecurityException e) {
+      // The store password is not in e's message; the path is safe to name.
+      throw new IllegalArgumentException("trustStorePath: cannot load trust store " + path + ": "
+          + e.getClass().getSimpleName(), e);
+    }
+  }
+
+  private static SSLContext sslContext(X509TrustManager trustManager) {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, new X509TrustManager[] {trustManager}, null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("TLS is not available", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    http.dispatcher().executorService().shutdown();
+    http.connectionPool().evictAll();
+  }
+
+  @Override
+  public String toString() {
+    return "HarperClient{" + connection + "}";
+  }
+}

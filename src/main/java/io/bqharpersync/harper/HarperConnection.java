@@ -1,0 +1,200 @@
+package io.bqharpersync.harper;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.Serializable;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Where the Harper nodes are and how to log in: the one value object that carries endpoints and
+ * credentials, in the manner of {@code JdbcIO.DataSourceConfiguration}.
+ *
+ * <p>Node order matters: a record's node slot is an index into {@link #nodes()}, so every worker
+ * must see the same list. Immutable; every {@code withX} returns a copy.
+ *
+ * <p>The password is never part of {@link #toString()}, of error messages or of logs.
+ */
+public final class HarperConnection implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final List<String> nodes;
+  private final String username;
+  private final String password;
+  private final Duration connectTimeout;
+  private final Duration requestTimeout;
+  private final String trustStorePath;
+  private final String trustStorePassword;
+
+  private HarperConnection(
+      List<String> nodes,
+      String username,
+      String password,
+      Duration connectTimeout,
+      Duration requestTimeout,
+      String trustStorePath,
+      String trustStorePassword) {
+    this.nodes = nodes;
+    this.username = username;
+    this.password = password;
+    this.connectTimeout = connectTimeout;
+    this.requestTimeout = requestTimeout;
+    this.trustStorePath = trustStorePath;
+    this.trustStorePassword = trustStorePassword;
+  }
+
+  /**
+   * Operations-API base URLs, for example {@code http://127.0.0.1:9925}, in node-slot order.
+   */
+  public static HarperConnection of(List<String> nodeUrls, String username, String password) {
+    requireNonNull(nodeUrls, "nodes");
+    if (nodeUrls.isEmpty()) {
+      throw new IllegalArgumentException("nodes: at least one Harper node URL is required");
+    }
+    for (String url : nodeUrls) {
+      validateUrl(url);
+    }
+    if (username == null || username.isBlank()) {
+      throw new IllegalArgumentException("username: a Harper user name is required");
+    }
+    if (password == null || password.isEmpty()) {
+      throw new IllegalArgumentException("password: a Harper password is required");
+    }
+    return new HarperConnection(
+        List.copyOf(nodeUrls),
+        username,
+        password,
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(60),
+        null,
+        null);
+  }
+
+  private static void validateUrl(String url) {
+    URI uri;
+    try {
+      uri = URI.create(requireNonNull(url, "node URL"));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("nodes: not a URL: '" + url + "'", e);
+    }
+    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+        || uri.getHost() == null) {
+      throw new IllegalArgumentException(
+          "nodes: expected http(s)://host:port for a Harper operations API, got '" + url + "'");
+    }
+  }
+
+  public HarperConnection withConnectTimeout(Duration timeout) {
+    return new HarperConnection(
+        nodes, username, password, positive("connectTimeout", timeout), requestTimeout,
+        trustStorePath, trustStorePassword);
+  }
+
+  /** Bounds a whole request, including reading the reply; a batch upsert of 10k rows fits in it. */
+  public HarperConnection withRequestTimeout(Duration timeout) {
+    return new HarperConnection(
+        nodes, username, password, connectTimeout, positive("requestTimeout", timeout),
+        trustStorePath, trustStorePassword);
+  }
+
+  /** For https nodes whose certificate is signed by a private CA: a PKCS12 or JKS trust store. */
+  public HarperConnection withTrustStore(String path, String storePassword) {
+    if (path == null || path.isBlank()) {
+      throw new IllegalArgumentException("trustStorePath: must not be empty");
+    }
+    return new HarperConnection(
+        nodes, username, password, connectTimeout, requestTimeout, path, storePassword);
+  }
+
+  /** The same credentials and settings for another node list, such as one found by discovery. */
+  public HarperConnection withNodes(List<String> nodeUrls) {
+    HarperConnection fresh = of(nodeUrls, username, password);
+    return new HarperConnection(
+        fresh.nodes, username, password, connectTimeout, requestTimeout, trustStorePath,
+        trustStorePassword);
+  }
+
+  private static Duration positive(String name, Duration value) {
+    if (value == null || value.isZero() || value.isNegative()) {
+      throw new IllegalArgumentException(name + ": must be a positive duration, got " + value);
+    }
+    return value;
+  }
+
+  public List<String> nodes() {
+    return nodes;
+  }
+
+  public int nodeCount() {
+    return nodes.size();
+  }
+
+  public String node(int slot) {
+    if (slot < 0 || slot >= nodes.size()) {
+      throw new IllegalArgumentException(
+          "node slot " + slot + " is outside 0.." + (nodes.size() - 1));
+    }
+    return nodes.get(slot);
+  }
+
+  public String username() {
+    return username;
+  }
+
+  String password() {
+    return password;
+  }
+
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  public Duration requestTimeout() {
+    return requestTimeout;
+  }
+
+  public String trustStorePath() {
+    return trustStorePath;
+  }
+
+  String trustStorePassword() {
+    return trustStorePassword;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof HarperConnection)) {
+      return false;
+    }
+    HarperConnection that = (HarperConnection) o;
+    return nodes.equals(that.nodes)
+        && username.equals(that.username)
+        && password.equals(that.password)
+        && connectTimeout.equals(that.connectTimeout)
+        && requestTimeout.equals(that.requestTimeout)
+        && Objects.equals(trustStorePath, that.trustStorePath)
+        && Objects.equals(trustStorePassword, that.trustStorePassword);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(nodes, username, connectTimeout, requestTimeout, trustStorePath);
+  }
+
+  @Override
+  public String toString() {
+    return "HarperConnection{nodes="
+        + nodes
+        + ", username="
+        + username
+        + ", password=****"
+        + ", connectTimeout="
+        + connectTimeout
+        + ", requestTimeout="
+        + requestTimeout
+        + (trustStorePath == null ? "" : ", trustStore=" + trustStorePath)
+        + "}";
+  }
+}

@@ -1,0 +1,115 @@
+package io.bqharpersync.harper;
+
+import io.bqharpersync.checkpoint.PageAck;
+import io.bqharpersync.record.Cursor;
+import io.bqharpersync.record.SyncRecord;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Distribution;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.values.KV;
+
+/**
+ * Upserts one batch into the node of its slot, then acknowledges, per source page, the records
+ * that are now durably handled (written or dead-lettered). Nothing is acknowledged for a batch
+ * whose write throws, so its records' checkpoints cannot move.
+ */
+final class WriteBatchFn extends DoFn<KV<Integer, Iterable<SyncRecord>>, KV<Integer, PageAck>> {
+  private final HarperConnection connection;
+  private final String database;
+  private final String table;
+  private final String syncName;
+  private final RetryPolicy retry;
+
+  private final Counter recordsWritten = Metrics.counter(HarperIO.class, "records_written");
+  private final Counter deadLetters = Metrics.counter(HarperIO.class, "dead_letters");
+  private final Counter retries = Metrics.counter(HarperIO.class, "retries");
+  private final Counter bisections = Metrics.counter(HarperIO.class, "bisections");
+  private final Distribution recordsPerBatch =
+      Metrics.distribution(HarperIO.class, "records_per_batch");
+  private final Distribution millisPerBatch =
+      Metrics.distribution(HarperIO.class, "milliseconds_per_batch");
+
+  private transient HarperClient client;
+  private transient BatchWriter writer;
+
+  WriteBatchFn(
+      HarperConnection connection, String database, String table, String syncName,
+      RetryPolicy retry) {
+    this.connection = connection;
+    this.database = database;
+    this.table = table;
+    this.syncName = syncName;
+    this.retry = retry;
+  }
+
+  @Setup
+  public void setup() {
+    client = new HarperClient(connection);
+    writer =
+        new BatchWriter(
+            client, database, table, syncName, retry,
+            new BatchWriter.Listener() {
+              @Override
+              public void retried() {
+                retries.inc();
+              }
+
+              @Override
+              public void bisected() {
+                bisections.inc();
+              }
+            });
+  }
+
+  @ProcessElement
+  public void process(
+      @Element KV<Integer, Iterable<SyncRecord>> batch, OutputReceiver<KV<Integer, PageAck>> out) {
+    List<SyncRecord> records = new ArrayList<>();
+    batch.getValue().forEach(records::add);
+    long started = System.nanoTime();
+    BatchWriter.Outcome outcome = writer.write(batch.getKey(), records);
+    millisPerBatch.update((System.nanoTime() - started) / 1_000_000);
+    recordsPerBatch.update(records.size());
+    recordsWritten.inc(outcome.written.size());
+    deadLetters.inc(outcome.deadLettered.size());
+
+    for (PageAck ack : acksFor(records)) {
+      out.output(KV.of(ack.shard(), ack));
+    }
+  }
+
+  /** Every record of the batch is handled once write() returns, so all of them are acked. */
+  static List<PageAck> acksFor(List<SyncRecord> records) {
+    Map<List<Long>, BitSet> indices = new HashMap<>();
+    Map<List<Long>, Cursor> maxCursor = new HashMap<>();
+    Map<List<Long>, Integer> sizes = new HashMap<>();
+    for (SyncRecord record : records) {
+      List<Long> page = List.of((long) record.shard(), record.pageSeq());
+      indices.computeIfAbsent(page, p -> new BitSet()).set(record.pageIndex());
+      maxCursor.merge(page, record.cursor(), Cursor::max);
+      sizes.put(page, record.pageSize());
+    }
+    List<PageAck> acks = new ArrayList<>(indices.size());
+    for (Map.Entry<List<Long>, BitSet> page : indices.entrySet()) {
+      List<Long> key = page.getKey();
+      acks.add(
+          new PageAck(
+              key.get(0).intValue(), key.get(1), sizes.get(key), page.getValue(),
+              maxCursor.get(key)));
+    }
+    return acks;
+  }
+
+  @Teardown
+  public void teardown() {
+    if (client != null) {
+      client.close();
+    }
+  }
+}

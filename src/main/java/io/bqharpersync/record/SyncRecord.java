@@ -1,0 +1,105 @@
+package io.bqharpersync.record;
+
+import java.util.Objects;
+import org.apache.beam.sdk.coders.DefaultCoder;
+
+/**
+ * One source row on its way to Harper, with where it came from.
+ *
+ * <p>Why this shape rather than Beam {@code Row} or a Jackson tree: the row travels as the JSON
+ * object Harper will receive, serialized once by the reader. The writer joins these strings into
+ * the upsert request as they are, so no record is parsed or serialized again on the hot path, and
+ * a dead letter can carry the exact bytes Harper refused. A schema'd {@code Row} would pin one
+ * table's columns into the pipeline type; a {@code JsonNode} has no coder.
+ *
+ * <p>The provenance fields drive the checkpoint rule (see {@code ContiguousPages}): the reader
+ * numbers each non-empty page of a shard {@code pageSeq = 0, 1, 2...} and each record within it
+ * {@code pageIndex = 0..pageSize-1}; a checkpoint may pass a page only when every index of it, and
+ * of every page before it, is in Harper.
+ */
+@DefaultCoder(SyncRecordCoder.class)
+public final class SyncRecord {
+  private final String id;
+  private final long cursorMicros;
+  private final int shard;
+  private final long pageSeq;
+  private final int pageIndex;
+  private final int pageSize;
+  private final String json;
+
+  public SyncRecord(
+      String id, long cursorMicros, int shard, long pageSeq, int pageIndex, int pageSize,
+      String json) {
+    if (pageIndex < 0 || pageIndex >= pageSize) {
+      throw new IllegalArgumentException(
+          "pageIndex " + pageIndex + " outside page of size " + pageSize);
+    }
+    this.id = id;
+    this.cursorMicros = cursorMicros;
+    this.shard = shard;
+    this.pageSeq = pageSeq;
+    this.pageIndex = pageIndex;
+    this.pageSize = pageSize;
+    this.json = Objects.requireNonNull(json, "json");
+  }
+
+  /** The primary key, or null when the source row had none (it then goes to the dead letters). */
+  public String id() {
+    return id;
+  }
+
+  public long cursorMicros() {
+    return cursorMicros;
+  }
+
+  public Cursor cursor() {
+    return Cursor.of(cursorMicros, id == null ? "" : id);
+  }
+
+  public int shard() {
+    return shard;
+  }
+
+  public long pageSeq() {
+    return pageSeq;
+  }
+
+  public int pageIndex() {
+    return pageIndex;
+  }
+
+  public int pageSize() {
+    return pageSize;
+  }
+
+  /** The record as one JSON object, exactly as it is sent to Harper. */
+  public String json() {
+    return json;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof SyncRecord)) {
+      return false;
+    }
+    SyncRecord r = (SyncRecord) o;
+    return Objects.equals(id, r.id)
+        && cursorMicros == r.cursorMicros
+        && shard == r.shard
+        && pageSeq == r.pageSeq
+        && pageIndex == r.pageIndex
+        && pageSize == r.pageSize
+        && json.equals(r.json);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, cursorMicros, shard, pageSeq, pageIndex);
+  }
+
+  @Override
+  public String toString() {
+    return "SyncRecord{id=" + id + ", shard=" + shard + ", page=" + pageSeq + "#" + pageIndex
+        + "/" + pageSize + ", cursorMicros=" + cursorMicros + "}";
+  }
+}

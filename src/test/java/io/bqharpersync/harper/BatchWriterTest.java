@@ -1,0 +1,100 @@
+package io.bqharpersync.harper;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.bqharpersync.record.SyncRecord;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class BatchWriterTest {
+  private FakeHarperNode node;
+  private HarperClient client;
+  private BatchWriter writer;
+
+  @BeforeEach
+  void start() throws Exception {
+    node = new FakeHarperNode();
+    client = new HarperClient(HarperConnection.of(List.of(node.url()), "u", "p"));
+    writer = new BatchWriter(client, "data", "T", "unit", RetryPolicy.of(3, Duration.ofMillis(5),
+        Duration.ofSeconds(2)), new BatchWriter.Listener() {});
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+    node.close();
+  }
+
+  private static List<SyncRecord> batch(int size, Set<Integer> badAt) {
+    List<SyncRecord> records = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      String reading = badAt.contains(i) ? "\"not-a-number\"" : Integer.toString(i);
+      records.add(new SyncRecord("r" + i, i, 0, 0, i, size,
+          "{\"id\":\"r" + i + "\",\"reading\":" + reading + "}"));
+    }
+    return records;
+  }
+
+  @Test
+  void bisectsToTheBadRowsAndWritesTheRest() {
+    Set<Integer> bad = Set.of(3, 500, 998);
+    BatchWriter.Outcome outcome = writer.write(0, batch(1000, bad));
+
+    assertEquals(997, outcome.written.size());
+    assertEquals(997, node.table("T").size());
+    assertEquals(Set.of("r3", "r500", "r998"),
+        outcome.deadLettered.stream().map(SyncRecord::id).collect(Collectors.toSet()));
+    Set<String> reasons = new TreeSet<>();
+    for (JsonNode letter : node.table(DeadLetter.TABLE).values()) {
+      reasons.add(letter.path("reason").asText());
+      assertTrue(letter.path("rawRow").asText().contains("not-a-number"));
+      assertEquals("T", letter.path("targetTable").asText());
+    }
+    assertEquals(3, node.table(DeadLetter.TABLE).size());
+    assertEquals(Set.of("Value \"not-a-number\" in property reading must be a number"), reasons);
+    assertTrue(outcome.requests < 80, "bisection used " + outcome.requests + " requests");
+  }
+
+  @Test
+  void recordWithoutPrimaryKeyIsDeadLetteredNotSent() {
+    List<SyncRecord> records = new ArrayList<>(batch(2, Set.of()));
+    records.add(new SyncRecord(null, 5, 0, 0, 0, 1, "{\"reading\":1}"));
+    BatchWriter.Outcome outcome = writer.write(0, records);
+    assertEquals(2, node.table("T").size());
+    assertEquals(1, outcome.deadLettered.size());
+    JsonNode letter = node.table(DeadLetter.TABLE).values().iterator().next();
+    assertTrue(letter.path("reason").asText().contains("missing primary key"));
+  }
+
+  @Test
+  void deadLetterIdIsStableSoARetryDoesNotDuplicateIt() {
+    writer.write(0, batch(4, Set.of(1)));
+    writer.write(0, batch(4, Set.of(1)));
+    assertEquals(1, node.table(DeadLetter.TABLE).size());
+  }
+
+  @Test
+  void configurationErrorsPropagateInsteadOfDeadLettering() {
+    BatchWriter missing = new BatchWriter(client, "data", "Missing", "unit",
+        RetryPolicy.defaults(), new BatchWriter.Listener() {});
+    assertThrows(HarperException.Permanent.class, () -> missing.write(0, batch(3, Set.of())));
+    assertTrue(node.table(DeadLetter.TABLE).isEmpty());
+  }
+
+  @Test
+  void exhaustedRetriesPropagateAndNothingIsClaimed() {
+    node.failNext(500, 500, 500, 500, 500);
+    assertThrows(HarperException.Retriable.class, () -> writer.write(0, batch(3, Set.of())));
+    assertTrue(node.table("T").isEmpty());
+  }
+}

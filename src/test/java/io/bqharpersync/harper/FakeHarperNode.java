@@ -1,0 +1,101 @@
+package io.bqharpersync.harper;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An operations-API stand-in for unit tests of one class: answers upserts like Harper (a record
+ * with {@code "reading"} that is not a number rejects the whole request with 400), or with
+ * scripted statuses. Integration tests use real Harper nodes instead.
+ */
+final class FakeHarperNode implements AutoCloseable {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  final Map<String, Map<String, JsonNode>> tables = new LinkedHashMap<>();
+  final List<String> authorizations = new ArrayList<>();
+  final AtomicInteger requests = new AtomicInteger();
+  private final Deque<Integer> scriptedStatuses = new ArrayDeque<>();
+  private final HttpServer server;
+
+  FakeHarperNode() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /** The next calls answer these statuses, in order, before normal service resumes. */
+  synchronized void failNext(int... statuses) {
+    for (int status : statuses) {
+      scriptedStatuses.add(status);
+    }
+  }
+
+  synchronized Map<String, JsonNode> table(String name) {
+    return tables.computeIfAbsent(name, n -> new LinkedHashMap<>());
+  }
+
+  private synchronized void handle(HttpExchange exchange) throws IOException {
+    requests.incrementAndGet();
+    authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
+    JsonNode body = MAPPER.readTree(exchange.getRequestBody());
+    if (!scriptedStatuses.isEmpty()) {
+      int status = scriptedStatuses.poll();
+      reply(exchange, status, "{\"error\":\"scripted " + status + "\"}");
+      return;
+    }
+    String operation = body.path("operation").asText();
+    if (!operation.equals("upsert")) {
+      reply(exchange, 400, "{\"error\":\"unsupported operation " + operation + "\"}");
+      return;
+    }
+    String tableName = body.path("table").asText();
+    if (tableName.equals("Missing")) {
+      reply(exchange, 400, "{\"error\":\"Table 'data.Missing' does not exist\"}");
+      return;
+    }
+    for (JsonNode record : body.path("records")) {
+      JsonNode reading = record.path("reading");
+      if (!reading.isMissingNode() && !reading.isNumber()) {
+        reply(exchange, 400, MAPPER.createObjectNode()
+            .put("error", "Value " + reading + " in property reading must be a number").toString());
+        return;
+      }
+    }
+    List<String> ids = new ArrayList<>();
+    for (JsonNode record : body.path("records")) {
+      table(tableName).put(record.path("id").asText(), record);
+      ids.add(MAPPER.writeValueAsString(record.path("id").asText()));
+    }
+    reply(exchange, 200, "{\"message\":\"upserted\",\"upserted_hashes\":[" + String.join(",", ids) + "]}");
+  }
+
+  private static void reply(HttpExchange exchange, int status, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
