@@ -133,7 +133,13 @@ public final class HarperClient implements AutoCloseable {
       ObjectNode condition = body.putArray("conditions").addObject();
       condition.put("search_attribute", primaryKey);
       condition.put("search_type", "greater_than");
-      condition.put("search_value", after);
+      if (after.isEmpty()) {
+        // Harper treats "" as null, which a key index does not hold; false sorts before every
+        // number and string key, so "> false" starts the scan at the first record.
+        condition.put("search_value", false);
+      } else {
+        condition.put("search_value", after);
+      }
       body.putObject("sort").put("attribute", primaryKey);
       body.put("limit", pageSize);
       body.putArray("get_attributes").add("*");

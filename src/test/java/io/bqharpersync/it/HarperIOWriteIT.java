@@ -1,0 +1,243 @@
+package io.bqharpersync.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.bqharpersync.checkpoint.CheckpointStore;
+import io.bqharpersync.checkpoint.ShardCheckpoint;
+import io.bqharpersync.harper.DeadLetter;
+import io.bqharpersync.harper.HarperClient;
+import io.bqharpersync.harper.HarperIO;
+import io.bqharpersync.harper.RetryPolicy;
+import io.bqharpersync.ops.ClusterVerifier;
+import io.bqharpersync.ops.GenerateTelemetry;
+import io.bqharpersync.ops.SyntheticTelemetry;
+import io.bqharpersync.record.Cursor;
+import io.bqharpersync.record.SyncRecord;
+import io.bqharpersync.record.SyncRecordCoder;
+import io.bqharpersync.routing.KeyByNodeSlot;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** HarperIO.write on the DirectRunner against the real local 3-node cluster. */
+class HarperIOWriteIT {
+  private static final String DB = "data";
+  private static final String TABLE = "BigQueryData";
+  private static HarperClient client;
+
+  @BeforeAll
+  static void connect() {
+    client = LocalHarperCluster.client();
+  }
+
+  @AfterAll
+  static void close() {
+    client.close();
+  }
+
+  private static Pipeline pipeline(boolean blockOnRun) {
+    DirectOptions options = PipelineOptionsFactory.create().as(DirectOptions.class);
+    options.setBlockOnRun(blockOnRun);
+    return Pipeline.create(options);
+  }
+
+  private static HarperIO.Write write(String syncName, int shards) {
+    return HarperIO.write()
+        .withConnection(LocalHarperCluster.connection())
+        .withTable(DB, TABLE)
+        .withCheckpoints(syncName, shards)
+        .withMaxBatchSize(500);
+  }
+
+  private static void assertEveryNodeHolds(SyntheticTelemetry telemetry) throws Exception {
+    List<ClusterVerifier.NodeReport> reports =
+        new ClusterVerifier(client, DB, TABLE)
+            .verify(telemetry.idPrefix(), telemetry.count(), telemetry::rowForId, Duration.ofSeconds(60));
+    assertEquals(LocalHarperCluster.nodeCount(), reports.size());
+    for (ClusterVerifier.NodeReport report : reports) {
+      assertTrue(report.ok(), report.toString());
+      assertEquals(telemetry.count(), report.read, report.toString());
+    }
+  }
+
+  private static void assertCheckpointsAtLastCursor(String syncName, SyntheticTelemetry telemetry,
+      int shards) {
+    CheckpointStore store = new CheckpointStore(client, DB, RetryPolicy.defaults());
+    for (int shard = 0; shard < shards; shard++) {
+      long last = telemetry.count() - 1 - Math.floorMod(telemetry.count() - 1 - shard, shards);
+      ShardCheckpoint checkpoint = store.read(syncName, shards, shard).orElseThrow();
+      assertEquals(Cursor.of(telemetry.cursorMicros(last), telemetry.id(last)), checkpoint.cursor(),
+          "shard " + shard);
+      assertEquals((telemetry.count() - shard + shards - 1) / shards, checkpoint.recordsSynced());
+    }
+  }
+
+  @Test
+  void thirtyThousandRecordsReachEveryNodeFieldForField() throws Exception {
+    String prefix = LocalHarperCluster.uniquePrefix("bulk");
+    int shards = 4;
+    SyntheticTelemetry telemetry = new SyntheticTelemetry(prefix, 30_000, shards, 1000);
+    Pipeline p = pipeline(true);
+    p.apply(new GenerateTelemetry(telemetry))
+        .apply(KeyByNodeSlot.of(LocalHarperCluster.nodeCount()))
+        .apply(write(prefix, shards));
+    p.run().waitUntilFinish();
+
+    assertEveryNodeHolds(telemetry);
+    assertCheckpointsAtLastCursor(prefix, telemetry, shards);
+  }
+
+  @Test
+  void threeWrongTypedRowsInOneBatchAreDeadLetteredAndTheOther997Land() throws Exception {
+    String prefix = LocalHarperCluster.uniquePrefix("badrows");
+    SyntheticTelemetry telemetry = new SyntheticTelemetry(prefix, 1000, 1, 1000);
+    List<Integer> badAt = List.of(10, 501, 999);
+    List<KV<Integer, SyncRecord>> batch = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      SyncRecord good = telemetry.record(i);
+      String json = badAt.contains(i)
+          ? telemetry.row(i).put("reading", "not-a-number").toString() : good.json();
+      batch.add(KV.of(0, new SyncRecord(good.id(), good.cursorMicros(), 0, 0, i, 1000, json)));
+    }
+    Pipeline p = pipeline(true);
+    p.apply(Create.of(batch).withCoder(KvCoder.of(VarIntCoder.of(), SyncRecordCoder.of())))
+        .apply(write(prefix, 1).withMaxBatchSize(1000)
+            .withMaxBufferingDuration(Duration.ofSeconds(30)));
+    p.run().waitUntilFinish();
+
+    List<ClusterVerifier.NodeReport> reports = new ClusterVerifier(client, DB, TABLE).verify(
+        prefix, 997,
+        id -> badAt.stream().anyMatch(b -> telemetry.id(b).equals(id)) ? null : telemetry.rowForId(id),
+        Duration.ofSeconds(30));
+    reports.forEach(r -> assertTrue(r.ok(), r.toString()));
+
+    Map<String, JsonNode> letters = new TreeMap<>();
+    client.scan(0, DB, DeadLetter.TABLE, "id", "", 1000, row -> {
+      if (row.path("syncName").asText().equals(prefix)) {
+        letters.put(row.path("sourceId").asText(), row);
+      }
+    });
+    assertEquals(List.of(telemetry.id(10), telemetry.id(501), telemetry.id(999)),
+        new ArrayList<>(letters.keySet()));
+    for (JsonNode letter : letters.values()) {
+      assertEquals("Value \"not-a-number\" in property reading must be a number",
+          letter.path("reason").asText());
+      assertTrue(letter.path("rawRow").asText().contains("\"reading\":\"not-a-number\""));
+      assertTrue(letter.hasNonNull("failedAt"));
+    }
+    // Dead letters are handled records: the checkpoint passes them.
+    assertCheckpointsAtLastCursor(prefix, telemetry, 1);
+  }
+
+  @Test
+  void aNodeStoppedMidWriteLosesNothing() throws Exception {
+    String prefix = LocalHarperCluster.uniquePrefix("nodedown");
+    int shards = 3;
+    SyntheticTelemetry telemetry = new SyntheticTelemetry(prefix, 30_000, shards, 500);
+    Pipeline p = pipeline(false);
+    p.apply(new GenerateTelemetry(telemetry))
+        .apply(KeyByNodeSlot.of(LocalHarperCluster.nodeCount()))
+        .apply(write(prefix, shards).withMaxBatchSize(200));
+    PipelineResult result = p.run();
+
+    // Wait until writes are flowing into node 2, then take it away for a few seconds.
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    AtomicBoolean landed = new AtomicBoolean();
+    while (!landed.get() && System.nanoTime() < deadline) {
+      client.scan(1, DB, TABLE, "id", prefix, 1, row -> landed.set(true));
+      Thread.sleep(100);
+    }
+    assertTrue(landed.get(), "no record reached node 2 within 120 s");
+    LocalHarperCluster.stopNode(2);
+    Thread.sleep(3000);
+    LocalHarperCluster.startNode(2);
+
+    PipelineResult.State state = result.waitUntilFinish(org.joda.time.Duration.standardMinutes(5));
+    assertEquals(PipelineResult.State.DONE, state);
+    assertEveryNodeHolds(telemetry);
+    assertCheckpointsAtLastCursor(prefix, telemetry, shards);
+  }
+
+  @Test
+  void checkpointNeverPassesAMissingRecordWhenBatchesArriveOutOfOrder() throws Exception {
+    String prefix = LocalHarperCluster.uniquePrefix("order");
+    int pageSize = 50;
+    SyntheticTelemetry telemetry = new SyntheticTelemetry(prefix, 1000, 2, pageSize);
+    List<SyncRecord> all = new ArrayList<>();
+    for (int i = 0; i < telemetry.count(); i++) {
+      all.add(telemetry.record(i));
+    }
+    // Shard 0 loses one record of its page 1 (a write still in flight, or one that failed);
+    // everything else arrives shuffled, in batches of 7, so later pages commit before earlier.
+    SyncRecord held = all.stream().filter(r -> r.shard() == 0 && r.pageSeq() == 1).findFirst()
+        .orElseThrow();
+    List<SyncRecord> firstJob = new ArrayList<>(all);
+    firstJob.remove(held);
+    Collections.shuffle(firstJob, new Random(42));
+    runOnce(prefix, firstJob);
+
+    CheckpointStore store = new CheckpointStore(client, DB, RetryPolicy.defaults());
+    Cursor endOfPage0 = Cursor.of(telemetry.cursorMicros(2 * (pageSize - 1)),
+        telemetry.id(2 * (pageSize - 1)));
+    ShardCheckpoint shard0 = store.read(prefix, 2, 0).orElseThrow();
+    assertEquals(0, shard0.pageSeq(), "shard 0 must stop before the incomplete page 1");
+    assertEquals(endOfPage0, shard0.cursor());
+    assertTrue(shard0.cursor().compareTo(held.cursor()) < 0);
+    ShardCheckpoint shard1 = store.read(prefix, 2, 1).orElseThrow();
+    assertEquals(Cursor.of(telemetry.cursorMicros(999), telemetry.id(999)), shard1.cursor());
+
+    // A restarted reader resumes after the stored checkpoint and emits every later page again.
+    List<SyncRecord> secondJob = new ArrayList<>();
+    for (SyncRecord record : all) {
+      if (record.shard() == 0 && record.pageSeq() >= 1) {
+        secondJob.add(record);
+      }
+    }
+    Collections.shuffle(secondJob, new Random(7));
+    runOnce(prefix, secondJob);
+    Optional<ShardCheckpoint> resumed = store.read(prefix, 2, 0);
+    assertEquals(Cursor.of(telemetry.cursorMicros(998), telemetry.id(998)), resumed.orElseThrow().cursor());
+    assertEquals(500, resumed.get().recordsSynced());
+    assertEveryNodeHolds(telemetry);
+  }
+
+  private static void runOnce(String prefix, List<SyncRecord> records) {
+    Pipeline p = pipeline(true);
+    PCollection<ShardCheckpoint> committed =
+        p.apply(Create.of(records).withCoder(SyncRecordCoder.of()))
+            .apply(KeyByNodeSlot.of(LocalHarperCluster.nodeCount()))
+            .apply(write(prefix, 2).withMaxBatchSize(7));
+    // Every checkpoint emitted along the way, not only the last, must be behind the gap.
+    boolean shard0HasGap = records.size() > 500;
+    PAssert.that(committed).satisfies(checkpoints -> {
+      for (ShardCheckpoint c : checkpoints) {
+        if (c.shard() == 0 && shard0HasGap) {
+          assertEquals(0, c.pageSeq(), "emitted " + c);
+        }
+      }
+      return null;
+    });
+    p.run().waitUntilFinish();
+  }
+}
