@@ -129,21 +129,7 @@ public final class HarperClient implements AutoCloseable {
     long count = 0;
     String after = keyPrefix;
     while (true) {
-      ObjectNode body = operation("search_by_conditions", database, table);
-      ObjectNode condition = body.putArray("conditions").addObject();
-      condition.put("search_attribute", primaryKey);
-      condition.put("search_type", "greater_than");
-      if (after.isEmpty()) {
-        // Harper treats "" as null, which a key index does not hold; false sorts before every
-        // number and string key, so "> false" starts the scan at the first record.
-        condition.put("search_value", false);
-      } else {
-        condition.put("search_value", after);
-      }
-      body.putObject("sort").put("attribute", primaryKey);
-      body.put("limit", pageSize);
-      body.putArray("get_attributes").add("*");
-      JsonNode page = post(slot, "search_by_conditions", body.toString());
+      List<JsonNode> page = pageAfter(slot, database, table, primaryKey, after, pageSize);
       for (JsonNode row : page) {
         String id = row.path(primaryKey).asText();
         if (!id.startsWith(keyPrefix)) {
@@ -157,6 +143,31 @@ public final class HarperClient implements AutoCloseable {
         return count;
       }
     }
+  }
+
+  /**
+   * Up to {@code limit} records whose primary key is greater than {@code after} ("" for the first
+   * records of the table), in key order.
+   */
+  public List<JsonNode> pageAfter(
+      int slot, String database, String table, String primaryKey, String after, int limit) {
+    ObjectNode body = operation("search_by_conditions", database, table);
+    ObjectNode condition = body.putArray("conditions").addObject();
+    condition.put("search_attribute", primaryKey);
+    condition.put("search_type", "greater_than");
+    if (after.isEmpty()) {
+      // Harper treats "" as null, which a key index does not hold; false sorts before every
+      // number and string key, so "> false" starts at the first record.
+      condition.put("search_value", false);
+    } else {
+      condition.put("search_value", after);
+    }
+    body.putObject("sort").put("attribute", primaryKey);
+    body.put("limit", limit);
+    body.putArray("get_attributes").add("*");
+    List<JsonNode> rows = new ArrayList<>(limit);
+    post(slot, "search_by_conditions", body.toString()).forEach(rows::add);
+    return rows;
   }
 
   /** Names of the nodes this node replicates with, as cluster_status reports them. */

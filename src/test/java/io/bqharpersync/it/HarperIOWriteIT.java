@@ -25,12 +25,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
@@ -163,18 +165,27 @@ class HarperIOWriteIT {
 
     // Wait until writes are flowing into node 2, then take it away for a few seconds.
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    AtomicBoolean landed = new AtomicBoolean();
-    while (!landed.get() && System.nanoTime() < deadline) {
-      client.scan(1, DB, TABLE, "id", prefix, 1, row -> landed.set(true));
-      Thread.sleep(100);
+    boolean landed = false;
+    while (!landed && System.nanoTime() < deadline) {
+      landed = client.pageAfter(1, DB, TABLE, "id", prefix, 1).stream()
+          .anyMatch(row -> row.path("id").asText().startsWith(prefix));
+      Thread.sleep(50);
     }
-    assertTrue(landed.get(), "no record reached node 2 within 120 s");
+    assertTrue(landed, "no record reached node 2 within 120 s");
+    System.out.println("stopping node 2, pipeline state " + result.getState());
     LocalHarperCluster.stopNode(2);
+    System.out.println("stopped node 2, pipeline state " + result.getState());
     Thread.sleep(3000);
     LocalHarperCluster.startNode(2);
 
     PipelineResult.State state = result.waitUntilFinish(org.joda.time.Duration.standardMinutes(5));
     assertEquals(PipelineResult.State.DONE, state);
+    long retries = 0;
+    for (MetricResult<Long> counter : result.metrics().queryMetrics(MetricsFilter.builder()
+        .addNameFilter(MetricNameFilter.named(HarperIO.class, "retries")).build()).getCounters()) {
+      retries += counter.getAttempted();
+    }
+    assertTrue(retries > 0, "the stop must have hit writes in flight; no write was retried");
     assertEveryNodeHolds(telemetry);
     assertCheckpointsAtLastCursor(prefix, telemetry, shards);
   }

@@ -2,10 +2,9 @@ package io.bqharpersync.it;
 
 import io.bqharpersync.harper.HarperClient;
 import io.bqharpersync.harper.HarperConnection;
+import io.bqharpersync.ops.LocalCluster;
 import java.io.File;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,18 +15,11 @@ public final class LocalHarperCluster {
   private LocalHarperCluster() {}
 
   public static int nodeCount() {
-    return Integer.parseInt(System.getenv().getOrDefault("HARPER_NODES_COUNT", "3"));
+    return connection().nodeCount();
   }
 
   public static HarperConnection connection() {
-    List<String> nodes = new ArrayList<>();
-    for (int i = 1; i <= nodeCount(); i++) {
-      nodes.add("http://127.0.0." + i + ":9925");
-    }
-    return HarperConnection.of(
-        nodes,
-        System.getenv().getOrDefault("HARPER_USER", "admin"),
-        System.getenv().getOrDefault("HARPER_PASSWORD", "harper-local-dev"));
+    return LocalCluster.fromEnvironment();
   }
 
   public static HarperClient client() {
