@@ -50,6 +50,21 @@ public final class PageAck implements Serializable {
   }
 
   @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof PageAck)) {
+      return false;
+    }
+    PageAck a = (PageAck) o;
+    return shard == a.shard && pageSeq == a.pageSeq && pageSize == a.pageSize
+        && indices.equals(a.indices) && maxCursor.equals(a.maxCursor);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(shard, pageSeq, indices);
+  }
+
+  @Override
   public String toString() {
     return "PageAck{shard=" + shard + ", page=" + pageSeq + ", " + indices.cardinality() + "/"
         + pageSize + ", maxCursor=" + maxCursor + "}";

@@ -172,11 +172,14 @@ class HarperIOWriteIT {
       Thread.sleep(50);
     }
     assertTrue(landed, "no record reached node 2 within 120 s");
-    System.out.println("stopping node 2, pipeline state " + result.getState());
+    long t0 = System.nanoTime();
     LocalHarperCluster.stopNode(2);
-    System.out.println("stopped node 2, pipeline state " + result.getState());
+    assertEquals(PipelineResult.State.RUNNING, result.getState(), "stopped too late to matter");
+    long t1 = System.nanoTime();
     Thread.sleep(3000);
     LocalHarperCluster.startNode(2);
+    System.out.printf("node 2 stop took %.1f s, start %.1f s%n", (t1 - t0) / 1e9,
+        (System.nanoTime() - t1) / 1e9 - 3);
 
     PipelineResult.State state = result.waitUntilFinish(org.joda.time.Duration.standardMinutes(5));
     assertEquals(PipelineResult.State.DONE, state);
@@ -186,7 +189,10 @@ class HarperIOWriteIT {
       retries += counter.getAttempted();
     }
     assertTrue(retries > 0, "the stop must have hit writes in flight; no write was retried");
+    long t2 = System.nanoTime();
     assertEveryNodeHolds(telemetry);
+    System.out.printf("pipeline done %.1f s after restart; verified in %.1f s%n",
+        (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
     assertCheckpointsAtLastCursor(prefix, telemetry, shards);
   }
 
