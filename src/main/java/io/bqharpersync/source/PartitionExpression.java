@@ -1,0 +1,33 @@
+package io.bqharpersync.source;
+
+/**
+ * What the shard hash is computed over. The shard of a row is {@code MOD(ABS(FARM_FINGERPRINT(
+ * <expression>)), S)}, so the expression decides both balance and what moves together.
+ */
+public enum PartitionExpression {
+  /**
+   * {@code CAST(ts AS STRING)}: the original design's choice. All rows of one timestamp land in one
+   * shard, so a shard's cursor order is the table's timestamp order.
+   */
+  TIMESTAMP_STRING,
+  /**
+   * {@code CAST(UNIX_MICROS(ts) AS STRING)}: the same grouping, without depending on BigQuery's
+   * exact text form of a timestamp.
+   */
+  TIMESTAMP_MICROS,
+  /** {@code CAST(id AS STRING)}: spreads one timestamp's rows over all shards. */
+  ID;
+
+  String sql(String quotedCursorColumn, String quotedIdColumn) {
+    switch (this) {
+      case TIMESTAMP_STRING:
+        return "CAST(" + quotedCursorColumn + " AS STRING)";
+      case TIMESTAMP_MICROS:
+        return "CAST(UNIX_MICROS(" + quotedCursorColumn + ") AS STRING)";
+      case ID:
+        return "CAST(" + quotedIdColumn + " AS STRING)";
+      default:
+        throw new AssertionError(this);
+    }
+  }
+}

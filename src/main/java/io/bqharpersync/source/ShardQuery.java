@@ -1,0 +1,299 @@
+package io.bqharpersync.source;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.cloud.bigquery.QueryParameterValue;
+import io.bqharpersync.record.Cursor;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * One shard's page query: pure, no I/O. Builds the SQL text and its typed named parameters.
+ *
+ * <pre>
+ * SELECT `id`, `ts`, ... FROM `project.dataset.table`
+ * WHERE MOD(ABS(FARM_FINGERPRINT(CAST(`ts` AS STRING))), @shard_count) = @shard
+ *   AND `ts` >= @cursor_ts AND `ts` <= @upper_ts
+ *   AND (`ts` > @cursor_ts OR (`ts` = @cursor_ts AND `id` > @cursor_id))
+ * ORDER BY `ts`, `id`
+ * LIMIT @page_limit
+ * </pre>
+ *
+ * <p>Why each part:
+ *
+ * <ul>
+ *   <li>The tuple cursor: with {@code ts > @cursor_ts} alone, a page that ends on the first of two
+ *       rows sharing 10:00:00 makes the next page start after 10:00:00, and the second row is
+ *       never read. Comparing {@code (ts, id)} resumes exactly after the last row read.
+ *   <li>{@code ts >= @cursor_ts AND ts <= @upper_ts}: plain bounds on the timestamp are what let
+ *       BigQuery prune partitions of a table partitioned on it; the modulo and the OR cannot, and
+ *       LIMIT does not reduce the bytes billed. The reader chooses the upper bound as a window
+ *       past the cursor, never later than now minus the safety lag.
+ *   <li>Values are parameters only; identifiers are validated and backtick-quoted.
+ * </ul>
+ */
+public final class ShardQuery implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private static final Pattern PROJECT = Pattern.compile("[a-z][a-z0-9.:-]{0,62}[a-z0-9]");
+  private static final Pattern DATASET = Pattern.compile("[A-Za-z0-9_]{1,1024}");
+  private static final Pattern TABLE = Pattern.compile("[\\p{L}\\p{M}\\p{N}\\p{Pc}\\p{Pd}\\p{Zs}]{1,1024}");
+  private static final Pattern COLUMN = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,299}");
+
+  /** Whether the id column is compared as a string or as an integer. */
+  public enum IdType {
+    STRING,
+    INT64
+  }
+
+  private final String table;
+  private final List<String> columns;
+  private final String idColumn;
+  private final IdType idType;
+  private final String cursorColumn;
+  private final PartitionExpression partition;
+  private final int shardCount;
+  private final int shard;
+
+  private ShardQuery(Builder b) {
+    this.table = b.table;
+    this.columns = List.copyOf(b.columns);
+    this.idColumn = b.idColumn;
+    this.idType = b.idType;
+    this.cursorColumn = b.cursorColumn;
+    this.partition = b.partition;
+    this.shardCount = b.shardCount;
+    this.shard = b.shard;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The SQL text and its parameters for one page. */
+  public static final class Statement {
+    public final String sql;
+    public final Map<String, QueryParameterValue> parameters;
+
+    Statement(String sql, Map<String, QueryParameterValue> parameters) {
+      this.sql = sql;
+      this.parameters = parameters;
+    }
+
+    @Override
+    public String toString() {
+      return sql + "\n" + parameters;
+    }
+  }
+
+  /** The page of rows strictly after {@code after}, with timestamps up to {@code upper}. */
+  public Statement page(Cursor after, Instant upper, int limit) {
+    requireNonNull(after, "after");
+    requireNonNull(upper, "upper");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit: must be >= 1, got " + limit);
+    }
+    String ts = quote(cursorColumn);
+    String id = quote(idColumn);
+    StringBuilder sql = new StringBuilder();
+    sql.append("SELECT ").append(selectList()).append('\n')
+        .append("FROM ").append(quote(table)).append('\n')
+        .append("WHERE ").append(shardPredicate()).append('\n')
+        .append("  AND ").append(ts).append(" >= @cursor_ts AND ").append(ts).append(" <= @upper_ts\n")
+        .append("  AND (").append(ts).append(" > @cursor_ts OR (").append(ts)
+        .append(" = @cursor_ts AND ").append(id).append(" > @cursor_id))\n")
+        .append("ORDER BY ").append(ts).append(", ").append(id).append('\n')
+        .append("LIMIT @page_limit");
+    Map<String, QueryParameterValue> params = shardParameters();
+    params.put("cursor_ts", QueryParameterValue.timestamp(cursorMicros(after)));
+    params.put("upper_ts", QueryParameterValue.timestamp(micros(upper)));
+    params.put("cursor_id", cursorId(after));
+    params.put("page_limit", QueryParameterValue.int64((long) limit));
+    return new Statement(sql.toString(), params);
+  }
+
+  /** {@code COUNT(*)} and {@code BIT_XOR} of the id fingerprints, for drift checks. */
+  public Statement digest(Instant lower, Instant upper) {
+    String ts = quote(cursorColumn);
+    String sql = "SELECT COUNT(*) AS row_count, BIT_XOR(FARM_FINGERPRINT(CAST(" + quote(idColumn)
+        + " AS STRING))) AS id_digest\n"
+        + "FROM " + quote(table) + "\n"
+        + "WHERE " + shardPredicate() + "\n"
+        + "  AND " + ts + " >= @lower_ts AND " + ts + " <= @upper_ts";
+    Map<String, QueryParameterValue> params = shardParameters();
+    params.put("lower_ts", QueryParameterValue.timestamp(micros(lower)));
+    params.put("upper_ts", QueryParameterValue.timestamp(micros(upper)));
+    return new Statement(sql, params);
+  }
+
+  private String selectList() {
+    List<String> quoted = new ArrayList<>();
+    for (String column : columns) {
+      quoted.add(quote(column));
+    }
+    return String.join(", ", quoted);
+  }
+
+  private String shardPredicate() {
+    return "MOD(ABS(FARM_FINGERPRINT(" + partition.sql(quote(cursorColumn), quote(idColumn))
+        + ")), @shard_count) = @shard";
+  }
+
+  private Map<String, QueryParameterValue> shardParameters() {
+    Map<String, QueryParameterValue> params = new LinkedHashMap<>();
+    params.put("shard_count", QueryParameterValue.int64((long) shardCount));
+    params.put("shard", QueryParameterValue.int64((long) shard));
+    return params;
+  }
+
+  /** BigQuery's smallest TIMESTAMP, 0001-01-01: before every row. */
+  static final long MIN_TIMESTAMP_MICROS = -62_135_596_800_000_000L;
+
+  private static long cursorMicros(Cursor after) {
+    return after.isStart() ? MIN_TIMESTAMP_MICROS : after.timestampMicros();
+  }
+
+  private QueryParameterValue cursorId(Cursor after) {
+    if (idType == IdType.INT64) {
+      return QueryParameterValue.int64(after.isStart() ? Long.MIN_VALUE : Long.parseLong(after.id()));
+    }
+    return QueryParameterValue.string(after.isStart() ? "" : after.id());
+  }
+
+  static long micros(Instant instant) {
+    return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L),
+        instant.getNano() / 1000);
+  }
+
+  private static String quote(String identifier) {
+    return "`" + identifier + "`";
+  }
+
+  public String table() {
+    return table;
+  }
+
+  public List<String> columns() {
+    return columns;
+  }
+
+  public String idColumn() {
+    return idColumn;
+  }
+
+  public String cursorColumn() {
+    return cursorColumn;
+  }
+
+  public int shard() {
+    return shard;
+  }
+
+  public int shardCount() {
+    return shardCount;
+  }
+
+  /** Sets and validates each part; {@link #build()} checks that they fit together. */
+  public static final class Builder {
+    private String table;
+    private List<String> columns;
+    private String idColumn;
+    private IdType idType = IdType.STRING;
+    private String cursorColumn;
+    private PartitionExpression partition = PartitionExpression.TIMESTAMP_STRING;
+    private int shardCount = 1;
+    private int shard;
+
+    /** {@code project.dataset.table}, as BigQuery names it. */
+    public Builder table(String qualifiedTable) {
+      String[] parts = requireNonNull(qualifiedTable, "table").split("\\.", -1);
+      if (parts.length != 3) {
+        throw new IllegalArgumentException(
+            "table: expected project.dataset.table, got '" + qualifiedTable + "'");
+      }
+      check("table (project part)", parts[0], PROJECT);
+      check("table (dataset part)", parts[1], DATASET);
+      check("table (table part)", parts[2], TABLE);
+      this.table = qualifiedTable;
+      return this;
+    }
+
+    public Builder columns(List<String> columns) {
+      if (columns == null || columns.isEmpty()) {
+        throw new IllegalArgumentException("columns: at least one column is required");
+      }
+      for (String column : columns) {
+        check("columns", column, COLUMN);
+      }
+      this.columns = List.copyOf(columns);
+      return this;
+    }
+
+    public Builder idColumn(String idColumn, IdType type) {
+      this.idColumn = check("idColumn", idColumn, COLUMN);
+      this.idType = requireNonNull(type, "idType");
+      return this;
+    }
+
+    public Builder idColumn(String idColumn) {
+      return idColumn(idColumn, IdType.STRING);
+    }
+
+    public Builder cursorColumn(String cursorColumn) {
+      this.cursorColumn = check("cursorColumn", cursorColumn, COLUMN);
+      return this;
+    }
+
+    public Builder partition(PartitionExpression partition) {
+      this.partition = requireNonNull(partition, "partition");
+      return this;
+    }
+
+    public Builder shard(int shard, int shardCount) {
+      if (shardCount < 1) {
+        throw new IllegalArgumentException("shardCount: must be >= 1, got " + shardCount);
+      }
+      if (shard < 0 || shard >= shardCount) {
+        throw new IllegalArgumentException(
+            "shard: must be within 0.." + (shardCount - 1) + ", got " + shard);
+      }
+      this.shard = shard;
+      this.shardCount = shardCount;
+      return this;
+    }
+
+    public ShardQuery build() {
+      if (table == null) {
+        throw new IllegalArgumentException("table: required");
+      }
+      if (idColumn == null) {
+        throw new IllegalArgumentException("idColumn: required");
+      }
+      if (cursorColumn == null) {
+        throw new IllegalArgumentException("cursorColumn: required");
+      }
+      if (columns == null) {
+        throw new IllegalArgumentException("columns: required");
+      }
+      if (!columns.contains(idColumn) || !columns.contains(cursorColumn)) {
+        throw new IllegalArgumentException(
+            "columns: must include the idColumn '" + idColumn + "' and the cursorColumn '"
+                + cursorColumn + "'");
+      }
+      return new ShardQuery(this);
+    }
+
+    private static String check(String option, String value, Pattern pattern) {
+      if (value == null || !pattern.matcher(value).matches()) {
+        throw new IllegalArgumentException(
+            option + ": '" + value + "' is not a valid BigQuery identifier");
+      }
+      return value;
+    }
+  }
+}
