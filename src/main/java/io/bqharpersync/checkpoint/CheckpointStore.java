@@ -1,7 +1,8 @@
 package io.bqharpersync.checkpoint;
 
 import io.bqharpersync.harper.HarperClient;
-import io.bqharpersync.harper.RetryPolicy;
+import io.bqharpersync.harper.HarperException;
+import io.bqharpersync.retry.RetryPolicy;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,13 +31,14 @@ public final class CheckpointStore {
   public Optional<ShardCheckpoint> read(String syncName, int shardCount, int shard) {
     String key = ShardCheckpoint.key(syncName, shardCount, shard);
     return retry
-        .run(() -> client.getById(slotOf(shard), database, TABLE, key), () -> {})
+        .run(() -> client.getById(slotOf(shard), database, TABLE, key),
+            HarperException::isRetriable, () -> {})
         .map(ShardCheckpoint::fromJson);
   }
 
   public void write(ShardCheckpoint checkpoint) {
     retry.run(
         () -> client.upsert(slotOf(checkpoint.shard()), database, TABLE, List.of(checkpoint.toJson())),
-        () -> {});
+        HarperException::isRetriable, () -> {});
   }
 }

@@ -2,7 +2,7 @@ package io.bqharpersync.checkpoint;
 
 import io.bqharpersync.harper.HarperClient;
 import io.bqharpersync.harper.HarperConnection;
-import io.bqharpersync.harper.RetryPolicy;
+import io.bqharpersync.retry.RetryPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

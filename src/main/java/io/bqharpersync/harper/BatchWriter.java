@@ -1,6 +1,7 @@
 package io.bqharpersync.harper;
 
 import io.bqharpersync.record.SyncRecord;
+import io.bqharpersync.retry.RetryPolicy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +13,8 @@ import java.util.List;
  * <ul>
  *   <li>A record without a primary key is dead-lettered before it is sent: Harper would silently
  *       give it a generated key.
- *   <li>Retriable failures are retried under the {@link RetryPolicy}; when it gives up, the
- *       exception propagates (the runner retries the bundle).
+ *   <li>Retriable failures are retried under the {@link RetryPolicy}; when it gives up, {@code
+ *       RetriesExhaustedException} propagates (the runner retries the bundle).
  *   <li>A 400 for bad input rejects the whole request, so the batch is bisected until the
  *       offending records stand alone; the others are written, the offenders dead-lettered with
  *       Harper's message. Cost: about 2·log2(n) extra requests per bad record.
@@ -69,7 +70,8 @@ public final class BatchWriter {
     }
     writeOrBisect(slot, sendable, outcome, deadLetters);
     if (!deadLetters.isEmpty()) {
-      retry.run(() -> client.upsert(slot, database, DeadLetter.TABLE, deadLetters), listener::retried);
+      retry.run(() -> client.upsert(slot, database, DeadLetter.TABLE, deadLetters),
+          HarperException::isRetriable, listener::retried);
       outcome.requests++;
     }
     return outcome;
@@ -86,7 +88,8 @@ public final class BatchWriter {
     }
     try {
       outcome.requests++;
-      retry.run(() -> client.upsert(slot, database, table, json), listener::retried);
+      retry.run(() -> client.upsert(slot, database, table, json), HarperException::isRetriable,
+          listener::retried);
       outcome.written.addAll(records);
     } catch (HarperException.Permanent refused) {
       if (!refused.isBadInput()) {

@@ -16,6 +16,11 @@ public abstract class HarperException extends RuntimeException {
     this.statusCode = statusCode;
   }
 
+  /** For {@code RetryPolicy.run}: only {@link Retriable} failures are worth sending again. */
+  public static boolean isRetriable(RuntimeException e) {
+    return e instanceof Retriable;
+  }
+
   /** The HTTP status, or 0 when no reply arrived. */
   public int statusCode() {
     return statusCode;

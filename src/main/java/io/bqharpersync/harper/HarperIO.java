@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.bqharpersync.checkpoint.CommitCheckpointsFn;
 import io.bqharpersync.checkpoint.ShardCheckpoint;
 import io.bqharpersync.record.SyncRecord;
+import io.bqharpersync.retry.RetryPolicy;
 import java.util.regex.Pattern;
 import org.apache.beam.sdk.transforms.GroupIntoBatches;
 import org.apache.beam.sdk.transforms.PTransform;

@@ -3,6 +3,7 @@ package io.bqharpersync.harper;
 import io.bqharpersync.checkpoint.PageAck;
 import io.bqharpersync.record.Cursor;
 import io.bqharpersync.record.SyncRecord;
+import io.bqharpersync.retry.RetryPolicy;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;

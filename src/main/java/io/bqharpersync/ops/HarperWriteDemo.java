@@ -5,7 +5,7 @@ import io.bqharpersync.checkpoint.ShardCheckpoint;
 import io.bqharpersync.harper.HarperClient;
 import io.bqharpersync.harper.HarperConnection;
 import io.bqharpersync.harper.HarperIO;
-import io.bqharpersync.harper.RetryPolicy;
+import io.bqharpersync.retry.RetryPolicy;
 import io.bqharpersync.routing.KeyByNodeSlot;
 import java.time.Duration;
 import java.util.List;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bqharpersync.record.SyncRecord;
+import io.bqharpersync.retry.RetriesExhaustedException;
+import io.bqharpersync.retry.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,7 +96,7 @@ class BatchWriterTest {
   @Test
   void exhaustedRetriesPropagateAndNothingIsClaimed() {
     node.failNext(500, 500, 500, 500, 500);
-    assertThrows(HarperException.Retriable.class, () -> writer.write(0, batch(3, Set.of())));
+    assertThrows(RetriesExhaustedException.class, () -> writer.write(0, batch(3, Set.of())));
     assertTrue(node.table("T").isEmpty());
   }
 }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
+import io.bqharpersync.retry.RetriesExhaustedException;
+import io.bqharpersync.retry.RetryPolicy;
 import okhttp3.Credentials;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,15 +96,17 @@ class HarperClientTest {
     int[] retries = {0};
     RetryPolicy policy = RetryPolicy.of(5, Duration.ofMillis(5), Duration.ofSeconds(5));
     int upserted = policy.run(() -> client.upsert(0, "data", "T", List.of("{\"id\":\"r\"}")),
-        () -> retries[0]++);
+        HarperException::isRetriable, () -> retries[0]++);
     assertEquals(1, upserted);
     assertEquals(3, retries[0]);
 
     node.failNext(503, 503, 503);
     RetryPolicy twoRetries = RetryPolicy.of(2, Duration.ofMillis(5), Duration.ofSeconds(5));
-    HarperException.Retriable gaveUp = assertThrows(HarperException.Retriable.class,
-        () -> twoRetries.run(() -> client.upsert(0, "data", "T", List.of("{\"id\":\"r\"}")), () -> {}));
+    RetriesExhaustedException gaveUp = assertThrows(RetriesExhaustedException.class,
+        () -> twoRetries.run(() -> client.upsert(0, "data", "T", List.of("{\"id\":\"r\"}")),
+            HarperException::isRetriable, () -> {}));
     assertTrue(gaveUp.getMessage().startsWith("gave up after 3 attempts"), gaveUp.getMessage());
+    assertTrue(gaveUp.getCause() instanceof HarperException.Retriable);
   }
 
   @Test
@@ -110,7 +114,8 @@ class HarperClientTest {
     int before = node.requests.get();
     assertThrows(HarperException.Permanent.class,
         () -> RetryPolicy.defaults().run(
-            () -> client.upsert(0, "data", "T", List.of("{\"id\":\"a\",\"reading\":true}")), () -> {}));
+            () -> client.upsert(0, "data", "T", List.of("{\"id\":\"a\",\"reading\":true}")),
+            HarperException::isRetriable, () -> {}));
     assertEquals(before + 1, node.requests.get());
   }
 }

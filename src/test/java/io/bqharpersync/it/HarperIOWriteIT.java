@@ -9,7 +9,7 @@ import io.bqharpersync.checkpoint.ShardCheckpoint;
 import io.bqharpersync.harper.DeadLetter;
 import io.bqharpersync.harper.HarperClient;
 import io.bqharpersync.harper.HarperIO;
-import io.bqharpersync.harper.RetryPolicy;
+import io.bqharpersync.retry.RetryPolicy;
 import io.bqharpersync.ops.ClusterVerifier;
 import io.bqharpersync.ops.GenerateTelemetry;
 import io.bqharpersync.ops.SyntheticTelemetry;

@@ -1,7 +1,8 @@
-package io.bqharpersync.harper;
+package io.bqharpersync.retry;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.beam.sdk.util.BackOff;
 import org.apache.beam.sdk.util.BackOffUtils;
@@ -9,10 +10,10 @@ import org.apache.beam.sdk.util.FluentBackoff;
 import org.apache.beam.sdk.util.Sleeper;
 
 /**
- * How long to keep retrying a {@link HarperException.Retriable} call: exponential backoff with
+ * How long to keep retrying a call that failed in a way that may pass: exponential backoff with
  * jitter (Beam's {@link FluentBackoff}), capped by attempts and by total time. When the budget is
- * spent the last error is thrown, so the bundle fails and the runner retries it; nothing is
- * skipped. {@link HarperException.Permanent} is never retried.
+ * spent {@link RetriesExhaustedException} is thrown, so the bundle fails and the runner retries
+ * it; nothing is skipped. Errors the caller's predicate calls permanent are thrown at once.
  */
 public final class RetryPolicy implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -47,11 +48,11 @@ public final class RetryPolicy implements Serializable {
   }
 
   /**
-   * Runs {@code call}, retrying retriable failures.
+   * Runs {@code call}, retrying the failures {@code retriable} accepts.
    *
    * @param onRetry called before each retry, for metrics
    */
-  public <T> T run(Supplier<T> call, Runnable onRetry) {
+  public <T> T run(Supplier<T> call, Predicate<RuntimeException> retriable, Runnable onRetry) {
     BackOff backoff =
         FluentBackoff.DEFAULT
             .withMaxRetries(maxRetries)
@@ -64,7 +65,10 @@ public final class RetryPolicy implements Serializable {
       attempt++;
       try {
         return call.get();
-      } catch (HarperException.Retriable e) {
+      } catch (RuntimeException e) {
+        if (!retriable.test(e)) {
+          throw e;
+        }
         boolean again;
         try {
           again = BackOffUtils.next(Sleeper.DEFAULT, backoff);
@@ -73,8 +77,7 @@ public final class RetryPolicy implements Serializable {
           throw e;
         }
         if (!again) {
-          throw new HarperException.Retriable(
-              "gave up after " + attempt + " attempts: " + e.getMessage(), e.statusCode(), e);
+          throw new RetriesExhaustedException(attempt, e);
         }
         onRetry.run();
       }
