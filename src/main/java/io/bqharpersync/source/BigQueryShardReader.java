@@ -1,0 +1,140 @@
+package io.bqharpersync.source;
+
+import com.google.cloud.NoCredentials;
+import com.google.cloud.ServiceOptions;
+import com.google.cloud.bigquery.BigQuery;
+import com.google.cloud.bigquery.BigQueryError;
+import com.google.cloud.bigquery.BigQueryException;
+import com.google.cloud.bigquery.BigQueryOptions;
+import com.google.cloud.bigquery.FieldList;
+import com.google.cloud.bigquery.FieldValueList;
+import com.google.cloud.bigquery.Job;
+import com.google.cloud.bigquery.JobInfo;
+import com.google.cloud.bigquery.JobStatistics;
+import com.google.cloud.bigquery.QueryJobConfiguration;
+import com.google.cloud.bigquery.TableResult;
+import com.google.cloud.http.HttpTransportOptions;
+import io.bqharpersync.record.Cursor;
+import io.bqharpersync.retry.RetryPolicy;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Runs {@link ShardQuery} pages with {@code google-cloud-bigquery}, the client production uses.
+ *
+ * <p>The client pages results itself ({@code pageToken}, jobs.get, tabledata.list) and polls a
+ * query that is not yet complete. Its own retries are switched off so that one policy, this
+ * reader's {@link RetryPolicy}, decides: {@code rateLimitExceeded}, {@code backendError}, 429,
+ * 5xx and I/O errors (timeouts included) are retried with backoff; anything else, such as an
+ * invalid query or a missing table, fails at once with BigQuery's message.
+ */
+public final class BigQueryShardReader {
+  private static final Set<String> RETRIABLE_REASONS =
+      Set.of("rateLimitExceeded", "backendError", "internalError", "jobRateLimitExceeded");
+
+  private final BigQuery bigquery;
+  private final RetryPolicy retry;
+  private final Runnable onRetry;
+
+  public BigQueryShardReader(BigQuery bigquery, RetryPolicy retry, Runnable onRetry) {
+    this.bigquery = bigquery;
+    this.retry = retry;
+    this.onRetry = onRetry;
+  }
+
+  /**
+   * A client for {@code projectId}. With {@code endpoint} null it is Google's service with
+   * Application Default Credentials; otherwise that endpoint without credentials (the local
+   * stand-in).
+   */
+  public static BigQuery client(String projectId, String endpoint, Duration requestTimeout) {
+    BigQueryOptions.Builder options =
+        BigQueryOptions.newBuilder()
+            .setProjectId(projectId)
+            .setRetrySettings(ServiceOptions.getNoRetrySettings())
+            .setTransportOptions(
+                HttpTransportOptions.newBuilder()
+                    .setConnectTimeout((int) Math.min(requestTimeout.toMillis(), 30_000))
+                    .setReadTimeout((int) requestTimeout.toMillis())
+                    .build());
+    if (endpoint != null) {
+      options.setHost(endpoint).setCredentials(NoCredentials.getInstance());
+    }
+    return options.build().getService();
+  }
+
+  public static boolean isRetriable(RuntimeException e) {
+    if (!(e instanceof BigQueryException)) {
+      return false;
+    }
+    BigQueryException error = (BigQueryException) e;
+    int code = error.getCode();
+    BigQueryError detail = error.getError();
+    if (detail != null && RETRIABLE_REASONS.contains(detail.getReason())) {
+      return true;
+    }
+    return code == 429 || code >= 500 || code == 0 || error.getCause() instanceof IOException;
+  }
+
+  /** The rows of one page, in cursor order. */
+  public List<SourceRow> page(ShardQuery query, Cursor after, Instant upper, int limit) {
+    ShardQuery.Statement statement = query.page(after, upper, limit);
+    QueryJobConfiguration config =
+        QueryJobConfiguration.newBuilder(statement.sql)
+            .setNamedParameters(statement.parameters)
+            .setUseLegacySql(false)
+            .build();
+    return retry.run(() -> {
+      TableResult result = runQuery(config);
+      FieldList fields = result.getSchema().getFields();
+      List<SourceRow> rows = new ArrayList<>();
+      for (FieldValueList row : result.iterateAll()) {
+        rows.add(BigQueryRows.toSourceRow(fields, row, query.idColumn(), query.cursorColumn()));
+      }
+      return rows;
+    }, BigQueryShardReader::isRetriable, onRetry);
+  }
+
+  /**
+   * The next non-empty page after {@code after}, widening {@code window} over sparse stretches,
+   * or an empty page once everything up to {@code hardLimit} has been read.
+   */
+  public List<SourceRow> nextPage(
+      ShardQuery query, Cursor after, Instant hardLimit, int limit, ReadWindow window) {
+    while (true) {
+      Instant upper = window.upper(after.isStart() ? null : after.timestamp(), hardLimit);
+      List<SourceRow> rows = page(query, after, upper, limit);
+      window.pageRead(rows.size(), limit);
+      if (!rows.isEmpty() || !upper.isBefore(hardLimit)) {
+        return rows;
+      }
+    }
+  }
+
+  /** Bytes BigQuery would process for a statement, from a dry run; nothing is billed. */
+  public long dryRunBytes(ShardQuery.Statement statement) {
+    QueryJobConfiguration config =
+        QueryJobConfiguration.newBuilder(statement.sql)
+            .setNamedParameters(statement.parameters)
+            .setUseLegacySql(false)
+            .setDryRun(true)
+            .build();
+    Job job = retry.run(() -> bigquery.create(JobInfo.of(config)),
+        BigQueryShardReader::isRetriable, onRetry);
+    JobStatistics.QueryStatistics statistics = job.getStatistics();
+    return statistics.getTotalBytesProcessed();
+  }
+
+  private TableResult runQuery(QueryJobConfiguration config) {
+    try {
+      return bigquery.query(config);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BigQueryException(0, "interrupted while waiting for a query", e);
+    }
+  }
+}
