@@ -83,6 +83,8 @@ public final class BigQueryLocal implements AutoCloseable {
       throw new IllegalArgumentException("host: the stand-in binds loopback addresses only, got " + host);
     }
     catalog = new LocalCatalog();
+    // Without TCP_NODELAY every small reply waits out the client's delayed ACK (about 40 ms).
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     server = HttpServer.create(new InetSocketAddress(address, port), 64);
     threads = Executors.newFixedThreadPool(8, r -> {
       Thread t = new Thread(r, "bq-local");
@@ -187,8 +189,13 @@ public final class BigQueryLocal implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       sendError(exchange, 500, "backendError", "interrupted");
-    } catch (Exception e) {
+    } catch (Exception | Error e) {
+      System.err.println("bq-local: " + exchange.getRequestMethod() + " " + exchange.getRequestURI()
+          + " failed: " + e);
+      e.printStackTrace();
       sendError(exchange, 500, "internalError", String.valueOf(e));
+    } finally {
+      exchange.close();
     }
   }
 

@@ -100,19 +100,19 @@ public final class BigQueryShardReader {
   }
 
   /**
-   * The next non-empty page after {@code after}, widening {@code window} over sparse stretches,
-   * or an empty page once everything up to {@code hardLimit} has been read.
+   * The next page after {@code after}, within {@code window}; empty only when nothing is left up
+   * to {@code hardLimit}. An empty window is followed by one query up to the hard limit rather
+   * than by a walk of empty windows: after a gap, the shard does not know where its rows resume.
    */
   public List<SourceRow> nextPage(
       ShardQuery query, Cursor after, Instant hardLimit, int limit, ReadWindow window) {
-    while (true) {
-      Instant upper = window.upper(after.isStart() ? null : after.timestamp(), hardLimit);
-      List<SourceRow> rows = page(query, after, upper, limit);
-      window.pageRead(rows.size(), limit);
-      if (!rows.isEmpty() || !upper.isBefore(hardLimit)) {
-        return rows;
-      }
+    Instant upper = window.upper(after.isStart() ? null : after.timestamp(), hardLimit);
+    List<SourceRow> rows = page(query, after, upper, limit);
+    window.pageRead(rows.size(), limit);
+    if (rows.isEmpty() && upper.isBefore(hardLimit)) {
+      rows = page(query, after, hardLimit, limit);
     }
+    return rows;
   }
 
   /** Bytes BigQuery would process for a statement, from a dry run; nothing is billed. */
