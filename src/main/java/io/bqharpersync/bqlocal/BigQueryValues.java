@@ -43,6 +43,33 @@ final class BigQueryValues {
     }
   }
 
+  /** Schemas as BigQuery's REST API returns them: legacy type names, recursively. */
+  static ArrayNode withLegacyTypeNames(ArrayNode fields) {
+    ArrayNode copy = fields.deepCopy();
+    for (JsonNode field : copy) {
+      ObjectNode f = (ObjectNode) field;
+      String legacy;
+      switch (type(f)) {
+        case "INT64":
+          legacy = "INTEGER";
+          break;
+        case "FLOAT64":
+          legacy = "FLOAT";
+          break;
+        case "BOOL":
+          legacy = "BOOLEAN";
+          break;
+        default:
+          legacy = type(f);
+      }
+      f.put("type", legacy);
+      if (f.has("fields")) {
+        f.set("fields", withLegacyTypeNames((ArrayNode) f.get("fields")));
+      }
+    }
+    return copy;
+  }
+
   static boolean repeated(JsonNode field) {
     return "REPEATED".equalsIgnoreCase(field.path("mode").asText());
   }

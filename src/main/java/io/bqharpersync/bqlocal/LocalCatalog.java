@@ -105,7 +105,7 @@ final class LocalCatalog implements AutoCloseable {
       s.execute("CREATE TABLE " + quote(dataset) + "." + quote(table) + " ("
           + String.join(", ", columns) + ")");
     }
-    schemas.put(key(dataset, table), fields.deepCopy());
+    schemas.put(key(dataset, table), BigQueryValues.withLegacyTypeNames(fields));
     // Stands in for time partitioning: a range on a timestamp reads that range, not the table.
     try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
       for (JsonNode field : fields) {

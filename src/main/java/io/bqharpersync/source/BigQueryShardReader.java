@@ -16,7 +16,6 @@ import com.google.cloud.bigquery.TableResult;
 import com.google.cloud.http.HttpTransportOptions;
 import io.bqharpersync.record.Cursor;
 import io.bqharpersync.retry.RetryPolicy;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,7 +76,9 @@ public final class BigQueryShardReader {
     if (detail != null && RETRIABLE_REASONS.contains(detail.getReason())) {
       return true;
     }
-    return code == 429 || code >= 500 || code == 0 || error.getCause() instanceof IOException;
+    // Code 0: no HTTP reply at all (connection refused, read timed out). An HTTP error reply
+    // also arrives with an IOException cause, so the cause alone says nothing.
+    return code == 429 || code >= 500 || code == 0;
   }
 
   /** The rows of one page, in cursor order. */
