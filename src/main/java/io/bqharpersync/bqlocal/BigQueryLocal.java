@@ -103,6 +103,42 @@ public final class BigQueryLocal implements AutoCloseable {
     return local;
   }
 
+  /**
+   * Runs the stand-in until the process is stopped: {@code --host 127.0.0.1 --port 9050
+   * [--page-rows N]}. Development and tests only.
+   */
+  public static void main(String[] args) throws Exception {
+    String host = "127.0.0.1";
+    int port = 9050;
+    int pageRows = DEFAULT_PAGE_ROWS;
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--host":
+          host = args[i + 1];
+          break;
+        case "--port":
+          port = Integer.parseInt(args[i + 1]);
+          break;
+        case "--page-rows":
+          pageRows = Integer.parseInt(args[i + 1]);
+          break;
+        default:
+          throw new IllegalArgumentException(args[i] + ": unknown option; known: --host, --port, --page-rows");
+      }
+    }
+    BigQueryLocal local = start(host, port);
+    local.pageRows(pageRows);
+    System.out.println("BigQuery stand-in (development and tests only) serving " + local.endpoint());
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        local.close();
+      } catch (SQLException ignored) {
+        // The process is ending; the in-memory database goes with it.
+      }
+    }));
+    Thread.currentThread().join();
+  }
+
   public String endpoint() {
     InetSocketAddress address = server.getAddress();
     return "http://" + address.getAddress().getHostAddress() + ":" + address.getPort();

@@ -1,6 +1,11 @@
 package io.bqharpersync.ops;
 
+import com.google.cloud.bigquery.BigQuery;
+import com.google.cloud.bigquery.TableId;
 import io.bqharpersync.source.BigQueryRows;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -59,6 +64,44 @@ public final class TelemetryGenerator {
       rows.add(row(i, startMicros + (i / tieGroup) * stepMicros));
     }
     return rows;
+  }
+
+  /**
+   * Inserts rows at {@code rowsPerSecond} for {@code duration}, stamped with the time of their
+   * insert, in inserts every 100 ms; {@code tieGroup} consecutive rows share a timestamp, and one
+   * row in {@code lateEvery} (0 for none) is stamped {@code lateBy} in the past, so it arrives
+   * after rows newer than itself. Stops by itself.
+   *
+   * @return how many rows were inserted; their indices are {@code from .. from+n-1}
+   */
+  public long insertAtRate(BigQuery bigquery, TableId table, long from, int rowsPerSecond,
+      Duration duration, int tieGroup, int lateEvery, Duration lateBy) throws InterruptedException {
+    long tick = 100;
+    long started = System.nanoTime();
+    long end = started + duration.toNanos();
+    long next = from;
+    long due = 0;
+    while (System.nanoTime() < end) {
+      due += rowsPerSecond * tick / 1000;
+      List<Map<String, Object>> rows = new ArrayList<>();
+      long nowMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+      long tickStart = nowMicros - nowMicros % 1000;
+      long first = next;
+      for (; next < from + due; next++) {
+        // Milliseconds within this tick, tieGroup rows to each: never later than now + tick.
+        long ts = tickStart + Math.min(tick - 1, (next - first) / tieGroup) * 1000;
+        if (lateEvery > 0 && next % lateEvery == lateEvery - 1) {
+          ts = nowMicros - lateBy.toNanos() / 1000;
+        }
+        rows.add(row(next, ts));
+      }
+      TelemetryTable.insert(bigquery, table, rows);
+      long sleep = started + (due * 1000L / rowsPerSecond) * 1_000_000L - System.nanoTime();
+      if (sleep > 0) {
+        Thread.sleep(sleep / 1_000_000L);
+      }
+    }
+    return next - from;
   }
 
   public Map<String, Object> badRow(long i, long timestampMicros, Bad kind, int bytes) {
