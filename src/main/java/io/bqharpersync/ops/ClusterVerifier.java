@@ -58,9 +58,20 @@ public final class ClusterVerifier {
   public List<NodeReport> verify(
       String idPrefix, long expectedCount, Function<String, JsonNode> expectedRow,
       Duration settle) throws InterruptedException {
+    List<Integer> all = new ArrayList<>();
+    for (int slot = 0; slot < client.connection().nodeCount(); slot++) {
+      all.add(slot);
+    }
+    return verify(all, idPrefix, expectedCount, expectedRow, settle);
+  }
+
+  /** As {@link #verify(String, long, Function, Duration)}, for some nodes only. */
+  public List<NodeReport> verify(
+      List<Integer> slots, String idPrefix, long expectedCount,
+      Function<String, JsonNode> expectedRow, Duration settle) throws InterruptedException {
     long deadline = System.nanoTime() + settle.toNanos();
     List<NodeReport> reports = new ArrayList<>();
-    for (int slot = 0; slot < client.connection().nodeCount(); slot++) {
+    for (int slot : slots) {
       NodeReport report = null;
       while (true) {
         try {
