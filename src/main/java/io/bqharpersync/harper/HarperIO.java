@@ -158,5 +158,4 @@ public final class HarperIO {
           + "/" + shardCount + ", maxBatchSize=" + maxBatchSize + ", " + retryPolicy + "}";
     }
   }
-
 }

@@ -1,14 +1,15 @@
 package io.bqharpersync.routing;
 
 import io.bqharpersync.record.SyncRecord;
+import io.bqharpersync.record.SyncRecordCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
-import io.bqharpersync.record.SyncRecordCoder;
 
 /** Keys each record by the node slot that owns its primary key, ready for {@code HarperIO.write}. */
 public final class KeyByNodeSlot
@@ -35,7 +36,7 @@ public final class KeyByNodeSlot
             MapElements.into(
                     TypeDescriptors.kvs(
                         TypeDescriptors.integers(),
-                        org.apache.beam.sdk.values.TypeDescriptor.of(SyncRecord.class)))
+                        TypeDescriptor.of(SyncRecord.class)))
                 // A row without a key still needs a home: the writer dead-letters it there.
                 .via(r -> KV.of(r.id() == null ? 0 : NodeSlots.slotOf(r.id(), nodes), r)))
         .setCoder(KvCoder.of(VarIntCoder.of(), SyncRecordCoder.of()));
