@@ -14,7 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * Records/s of {@link HarperIO#write()} on the DirectRunner against a plain batch-upsert loop (one
@@ -101,9 +100,7 @@ public final class HarperWriteBenchmark {
   }
 
   private static double harperIO(HarperConnection connection, SyntheticTelemetry telemetry, int batch) {
-    DirectOptions options = PipelineOptionsFactory.create().as(DirectOptions.class);
-    options.setEnforceImmutability(false);
-    options.setEnforceEncodability(false);
+    DirectOptions options = LocalCluster.directRunnerOptions();
     options.setTargetParallelism(Integer.getInteger("bench.parallelism", 3));
     Pipeline pipeline = Pipeline.create(options);
     pipeline

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Set;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * Writes generated telemetry through {@link HarperIO} into the local cluster, then reads every
@@ -31,9 +30,7 @@ public final class HarperWriteDemo {
     SyntheticTelemetry telemetry = new SyntheticTelemetry(run, rows, shards, 1000);
     System.out.printf("writing %,d rows in %d shards to %s%n", rows, shards, connection.nodes());
 
-    DirectOptions options = PipelineOptionsFactory.create().as(DirectOptions.class);
-    options.setEnforceImmutability(false);
-    options.setEnforceEncodability(false);
+    DirectOptions options = LocalCluster.directRunnerOptions();
     Pipeline pipeline = Pipeline.create(options);
     pipeline
         .apply("GenerateTelemetry", new GenerateTelemetry(telemetry))

@@ -1,12 +1,25 @@
 package io.bqharpersync.ops;
 
 import io.bqharpersync.harper.HarperConnection;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The cluster that {@code scripts/harper-cluster} starts, as the operator tools address it. */
 public final class LocalCluster {
   private LocalCluster() {}
+
+  /**
+   * DirectRunner options for the operator tools: the immutability and encodability checks are
+   * test aids that triple the runner's cost per element.
+   */
+  public static DirectOptions directRunnerOptions() {
+    DirectOptions options = PipelineOptionsFactory.create().as(DirectOptions.class);
+    options.setEnforceImmutability(false);
+    options.setEnforceEncodability(false);
+    return options;
+  }
 
   /** Nodes from HARPER_NODES (comma-separated URLs), else 127.0.0.1..N from HARPER_NODES_COUNT. */
   public static HarperConnection fromEnvironment() {

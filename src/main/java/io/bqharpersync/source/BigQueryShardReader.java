@@ -83,12 +83,7 @@ public final class BigQueryShardReader {
 
   /** The rows of one page, in cursor order. */
   public List<SourceRow> page(ShardQuery query, Cursor after, Instant upper, int limit) {
-    ShardQuery.Statement statement = query.page(after, upper, limit);
-    QueryJobConfiguration config =
-        QueryJobConfiguration.newBuilder(statement.sql)
-            .setNamedParameters(statement.parameters)
-            .setUseLegacySql(false)
-            .build();
+    QueryJobConfiguration config = configuration(query.page(after, upper, limit), false);
     return retry.run(() -> {
       TableResult result = runQuery(config);
       FieldList fields = result.getSchema().getFields();
@@ -118,16 +113,19 @@ public final class BigQueryShardReader {
 
   /** Bytes BigQuery would process for a statement, from a dry run; nothing is billed. */
   public long dryRunBytes(ShardQuery.Statement statement) {
-    QueryJobConfiguration config =
-        QueryJobConfiguration.newBuilder(statement.sql)
-            .setNamedParameters(statement.parameters)
-            .setUseLegacySql(false)
-            .setDryRun(true)
-            .build();
+    QueryJobConfiguration config = configuration(statement, true);
     Job job = retry.run(() -> bigquery.create(JobInfo.of(config)),
         BigQueryShardReader::isRetriable, onRetry);
     JobStatistics.QueryStatistics statistics = job.getStatistics();
     return statistics.getTotalBytesProcessed();
+  }
+
+  private static QueryJobConfiguration configuration(ShardQuery.Statement statement, boolean dryRun) {
+    return QueryJobConfiguration.newBuilder(statement.sql)
+        .setNamedParameters(statement.parameters)
+        .setUseLegacySql(false)
+        .setDryRun(dryRun)
+        .build();
   }
 
   private TableResult runQuery(QueryJobConfiguration config) {
