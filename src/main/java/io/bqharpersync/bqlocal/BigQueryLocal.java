@@ -210,7 +210,7 @@ public final class BigQueryLocal implements AutoCloseable {
           Thread.sleep(faults.stallMillis());
         }
         Object reply = fault == FaultPlan.Fault.INCOMPLETE && route.queryCall
-            ? incomplete(matcher, body, route)
+            ? incomplete(matcher, body)
             : route.handler.handle(matcher, query, body);
         send(exchange, 200, MAPPER.writeValueAsBytes(reply));
         return;
@@ -262,7 +262,7 @@ public final class BigQueryLocal implements AutoCloseable {
     return reply;
   }
 
-  private Object incomplete(Matcher path, JsonNode body, Route route) throws Exception {
+  private Object incomplete(Matcher path, JsonNode body) throws Exception {
     if (path.pattern().pattern().endsWith("/queries")) {
       // Run it now, answer as if it were still running; getQueryResults finds it done.
       ObjectNode full = query(path.group(1), body);
