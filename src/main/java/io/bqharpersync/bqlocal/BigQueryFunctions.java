@@ -44,6 +44,17 @@ public final class BigQueryFunctions {
     return x % y;
   }
 
+  /** DIV(X, Y): integer division rounding toward zero; an error when Y is 0. */
+  public static Long div(Long x, Long y) {
+    if (x == null || y == null) {
+      return null;
+    }
+    if (y == 0) {
+      throw new ArithmeticException("division by zero: DIV(" + x + ", 0)");
+    }
+    return x / y;
+  }
+
   /** UNIX_MICROS(TIMESTAMP). */
   public static Long unixMicros(OffsetDateTime ts) {
     if (ts == null) {

@@ -51,6 +51,7 @@ final class LocalCatalog implements AutoCloseable {
       s.execute("CREATE ALIAS BQ_FARM_FINGERPRINT DETERMINISTIC FOR \"" + fns + ".farmFingerprint\"");
       s.execute("CREATE ALIAS BQ_ABS DETERMINISTIC FOR \"" + fns + ".abs\"");
       s.execute("CREATE ALIAS BQ_MOD DETERMINISTIC FOR \"" + fns + ".mod\"");
+      s.execute("CREATE ALIAS BQ_DIV DETERMINISTIC FOR \"" + fns + ".div\"");
       s.execute("CREATE ALIAS BQ_UNIX_MICROS DETERMINISTIC FOR \"" + fns + ".unixMicros\"");
       s.execute("CREATE ALIAS BQ_CAST_STRING DETERMINISTIC FOR \"" + fns + ".castToString\"");
       s.execute("CREATE ALIAS BQ_TIMESTAMP_STRING DETERMINISTIC FOR \"" + fns + ".timestampToString\"");

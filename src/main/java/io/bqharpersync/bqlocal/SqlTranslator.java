@@ -16,7 +16,7 @@ import java.util.Map;
  *   <li>{@code CAST(col AS STRING)} of a TIMESTAMP column becomes {@code BQ_TIMESTAMP_STRING(col)},
  *       which prints BigQuery's form; any other {@code CAST(x AS STRING)} becomes {@code
  *       BQ_CAST_STRING(CAST(x AS VARCHAR))}. Other CAST target types are renamed to H2's.
- *   <li>{@code FARM_FINGERPRINT}, {@code ABS}, {@code MOD}, {@code UNIX_MICROS} call {@link
+ *   <li>{@code FARM_FINGERPRINT}, {@code ABS}, {@code MOD}, {@code DIV}, {@code UNIX_MICROS} call {@link
  *       BigQueryFunctions}; {@code BIT_XOR} becomes H2's {@code BIT_XOR_AGG}.
  *   <li>Double-quoted strings become single-quoted.
  * </ul>
@@ -26,6 +26,7 @@ final class SqlTranslator {
       "FARM_FINGERPRINT", "BQ_FARM_FINGERPRINT",
       "ABS", "BQ_ABS",
       "MOD", "BQ_MOD",
+      "DIV", "BQ_DIV",
       "UNIX_MICROS", "BQ_UNIX_MICROS",
       "BIT_XOR", "BIT_XOR_AGG");
   private static final Map<String, String> CAST_TYPES = Map.of(

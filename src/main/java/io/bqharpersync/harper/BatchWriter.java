@@ -12,7 +12,8 @@ import java.util.List;
  *
  * <ul>
  *   <li>A record without a primary key is dead-lettered before it is sent: Harper would silently
- *       give it a generated key.
+ *       give it a generated key. So is a record without a cursor timestamp, which no later read
+ *       could find again.
  *   <li>Retriable failures are retried under the {@link RetryPolicy}; when it gives up, {@code
  *       RetriesExhaustedException} propagates (the runner retries the bundle).
  *   <li>A 400 for bad input rejects the whole request, so the batch is bisected until the
@@ -60,9 +61,9 @@ public final class BatchWriter {
     List<String> deadLetters = new ArrayList<>();
     Instant now = Instant.now();
     for (SyncRecord record : batch) {
-      if (record.id() == null || record.id().isEmpty()) {
-        deadLetters.add(
-            DeadLetter.row(syncName, table, record, "missing primary key (id is null or empty)", now));
+      String refusal = refusal(record);
+      if (refusal != null) {
+        deadLetters.add(DeadLetter.row(syncName, table, record, refusal, now));
         outcome.deadLettered.add(record);
       } else {
         sendable.add(record);
@@ -75,6 +76,17 @@ public final class BatchWriter {
       outcome.requests++;
     }
     return outcome;
+  }
+
+  /** Why a record cannot be sent at all, or null. */
+  private static String refusal(SyncRecord record) {
+    if (record.id() == null || record.id().isEmpty()) {
+      return "missing primary key (id is null or empty)";
+    }
+    if (!record.hasTimestamp()) {
+      return "missing cursor timestamp (NULL): the row has no place in any shard's read order";
+    }
+    return null;
   }
 
   private void writeOrBisect(

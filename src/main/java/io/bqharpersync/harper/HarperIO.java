@@ -32,8 +32,9 @@ import org.joda.time.Duration;
  * record of that shard that is not yet handled (see {@code ContiguousPages}), so after a crash the
  * reader resumes from a point where nothing is missing.
  *
- * <p><b>Batching.</b> Records are grouped per node slot ({@link GroupIntoBatches}) up to {@link
- * Write#withMaxBatchSize} records or {@link Write#withMaxBufferingDuration}, whichever comes first.
+ * <p><b>Batching.</b> Records are grouped per node slot ({@link GroupIntoBatches}) up to the
+ * policy's largest size or {@link Write#withMaxBufferingDuration}, whichever comes first; each
+ * group is then upserted in requests of the size {@link BatchSizePolicy} gives for its lag.
  */
 public final class HarperIO {
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
@@ -41,7 +42,7 @@ public final class HarperIO {
   private HarperIO() {}
 
   public static Write write() {
-    return new Write(null, "data", null, null, 0, 1000, Duration.standardSeconds(1),
+    return new Write(null, "data", null, null, 0, BatchSizePolicy.fixed(1000), Duration.standardSeconds(1),
         RetryPolicy.defaults());
   }
 
@@ -53,32 +54,32 @@ public final class HarperIO {
     private final String table;
     private final String syncName;
     private final int shardCount;
-    private final int maxBatchSize;
+    private final BatchSizePolicy batchSize;
     private final Duration maxBufferingDuration;
     private final RetryPolicy retryPolicy;
 
     private Write(
         HarperConnection connection, String database, String table, String syncName,
-        int shardCount, int maxBatchSize, Duration maxBufferingDuration, RetryPolicy retryPolicy) {
+        int shardCount, BatchSizePolicy batchSize, Duration maxBufferingDuration, RetryPolicy retryPolicy) {
       this.connection = connection;
       this.database = database;
       this.table = table;
       this.syncName = syncName;
       this.shardCount = shardCount;
-      this.maxBatchSize = maxBatchSize;
+      this.batchSize = batchSize;
       this.maxBufferingDuration = maxBufferingDuration;
       this.retryPolicy = retryPolicy;
     }
 
     public Write withConnection(HarperConnection connection) {
       requireNonNull(connection, "connection");
-      return new Write(connection, database, table, syncName, shardCount, maxBatchSize,
+      return new Write(connection, database, table, syncName, shardCount, batchSize,
           maxBufferingDuration, retryPolicy);
     }
 
     public Write withTable(String database, String table) {
       return new Write(connection, identifier("database", database), identifier("table", table),
-          syncName, shardCount, maxBatchSize, maxBufferingDuration, retryPolicy);
+          syncName, shardCount, batchSize, maxBufferingDuration, retryPolicy);
     }
 
     /**
@@ -93,16 +94,19 @@ public final class HarperIO {
       if (shardCount < 1) {
         throw new IllegalArgumentException("shardCount: must be >= 1, got " + shardCount);
       }
-      return new Write(connection, database, table, syncName, shardCount, maxBatchSize,
+      return new Write(connection, database, table, syncName, shardCount, batchSize,
           maxBufferingDuration, retryPolicy);
     }
 
+    /** A fixed number of records per upsert request. */
     public Write withMaxBatchSize(int maxBatchSize) {
-      if (maxBatchSize < 1 || maxBatchSize > 100_000) {
-        throw new IllegalArgumentException(
-            "maxBatchSize: must be within 1..100000, got " + maxBatchSize);
-      }
-      return new Write(connection, database, table, syncName, shardCount, maxBatchSize,
+      return withBatchSizePolicy(BatchSizePolicy.fixed(maxBatchSize));
+    }
+
+    /** Records per upsert request as a function of how far behind the batch is. */
+    public Write withBatchSizePolicy(BatchSizePolicy policy) {
+      requireNonNull(policy, "batchSizePolicy");
+      return new Write(connection, database, table, syncName, shardCount, policy,
           maxBufferingDuration, retryPolicy);
     }
 
@@ -112,13 +116,13 @@ public final class HarperIO {
         throw new IllegalArgumentException(
             "maxBufferingDuration: must be positive, got " + maxBuffering);
       }
-      return new Write(connection, database, table, syncName, shardCount, maxBatchSize,
+      return new Write(connection, database, table, syncName, shardCount, batchSize,
           Duration.millis(maxBuffering.toMillis()), retryPolicy);
     }
 
     public Write withRetryPolicy(RetryPolicy retryPolicy) {
       requireNonNull(retryPolicy, "retryPolicy");
-      return new Write(connection, database, table, syncName, shardCount, maxBatchSize,
+      return new Write(connection, database, table, syncName, shardCount, batchSize,
           maxBufferingDuration, retryPolicy);
     }
 
@@ -143,10 +147,11 @@ public final class HarperIO {
       }
       return records
           .apply("BatchPerNodeSlot",
-              GroupIntoBatches.<Integer, SyncRecord>ofSize(maxBatchSize)
+              GroupIntoBatches.<Integer, SyncRecord>ofSize(batchSize.max())
                   .withMaxBufferingDuration(maxBufferingDuration))
           .apply("UpsertIntoOwningNode",
-              ParDo.of(new WriteBatchFn(connection, database, table, syncName, retryPolicy)))
+              ParDo.of(new WriteBatchFn(connection, database, table, syncName, batchSize,
+                  retryPolicy)))
           .apply("CommitShardCheckpoints",
               ParDo.of(new CommitCheckpointsFn(connection, database, syncName, shardCount,
                   retryPolicy)));
@@ -155,7 +160,7 @@ public final class HarperIO {
     @Override
     public String toString() {
       return "HarperIO.Write{" + connection + ", " + database + "." + table + ", sync=" + syncName
-          + "/" + shardCount + ", maxBatchSize=" + maxBatchSize + ", " + retryPolicy + "}";
+          + "/" + shardCount + ", batchSize=" + batchSize + ", " + retryPolicy + "}";
     }
   }
 }

@@ -4,6 +4,9 @@ import io.bqharpersync.checkpoint.PageAck;
 import io.bqharpersync.record.Cursor;
 import io.bqharpersync.record.SyncRecord;
 import io.bqharpersync.retry.RetryPolicy;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -25,6 +28,7 @@ final class WriteBatchFn extends DoFn<KV<Integer, Iterable<SyncRecord>>, KV<Inte
   private final String database;
   private final String table;
   private final String syncName;
+  private final BatchSizePolicy batchSize;
   private final RetryPolicy retry;
 
   private final Counter recordsWritten = Metrics.counter(HarperIO.class, "records_written");
@@ -41,11 +45,12 @@ final class WriteBatchFn extends DoFn<KV<Integer, Iterable<SyncRecord>>, KV<Inte
 
   WriteBatchFn(
       HarperConnection connection, String database, String table, String syncName,
-      RetryPolicy retry) {
+      BatchSizePolicy batchSize, RetryPolicy retry) {
     this.connection = connection;
     this.database = database;
     this.table = table;
     this.syncName = syncName;
+    this.batchSize = batchSize;
     this.retry = retry;
   }
 
@@ -73,16 +78,35 @@ final class WriteBatchFn extends DoFn<KV<Integer, Iterable<SyncRecord>>, KV<Inte
       @Element KV<Integer, Iterable<SyncRecord>> batch, OutputReceiver<KV<Integer, PageAck>> out) {
     List<SyncRecord> records = new ArrayList<>();
     batch.getValue().forEach(records::add);
-    long started = System.nanoTime();
-    BatchWriter.Outcome outcome = writer.write(batch.getKey(), records);
-    millisPerBatch.update((System.nanoTime() - started) / 1_000_000);
-    recordsPerBatch.update(records.size());
-    recordsWritten.inc(outcome.written.size());
-    deadLetters.inc(outcome.deadLettered.size());
+    int size = batchSize.sizeFor(lagOf(records));
+    for (int from = 0; from < records.size(); from += size) {
+      List<SyncRecord> request = records.subList(from, Math.min(records.size(), from + size));
+      long started = System.nanoTime();
+      BatchWriter.Outcome outcome = writer.write(batch.getKey(), request);
+      millisPerBatch.update((System.nanoTime() - started) / 1_000_000);
+      recordsPerBatch.update(request.size());
+      recordsWritten.inc(outcome.written.size());
+      deadLetters.inc(outcome.deadLettered.size());
+    }
 
     for (PageAck ack : acksFor(records)) {
       out.output(KV.of(ack.shard(), ack));
     }
+  }
+
+  /** How far behind the oldest record of the batch is; zero when none has a timestamp. */
+  static Duration lagOf(List<SyncRecord> records) {
+    long oldest = Long.MAX_VALUE;
+    for (SyncRecord record : records) {
+      if (record.hasTimestamp()) {
+        oldest = Math.min(oldest, record.cursorMicros());
+      }
+    }
+    if (oldest == Long.MAX_VALUE) {
+      return Duration.ZERO;
+    }
+    long nowMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+    return Duration.ofNanos(Math.max(0, nowMicros - oldest) * 1000);
   }
 
   /** Every record of the batch is handled once write() returns, so all of them are acked. */

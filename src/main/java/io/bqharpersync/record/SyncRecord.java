@@ -19,6 +19,15 @@ import org.apache.beam.sdk.coders.DefaultCoder;
  */
 @DefaultCoder(SyncRecordCoder.class)
 public final class SyncRecord {
+  /** {@link #cursorMicros} of a row whose cursor timestamp is NULL: it is dead-lettered. */
+  public static final long NO_TIMESTAMP = Long.MIN_VALUE;
+
+  /**
+   * {@link #pageSeq} of a record read outside the shard's page sequence (a trailing re-scan, or a
+   * row without a timestamp). Its ack moves no checkpoint: the cursor has already passed it.
+   */
+  public static final long UNTRACKED_PAGE = -1;
+
   private final String id;
   private final long cursorMicros;
   private final int shard;
@@ -54,6 +63,10 @@ public final class SyncRecord {
 
   public Cursor cursor() {
     return Cursor.of(cursorMicros, id == null ? "" : id);
+  }
+
+  public boolean hasTimestamp() {
+    return cursorMicros != NO_TIMESTAMP;
   }
 
   public int shard() {

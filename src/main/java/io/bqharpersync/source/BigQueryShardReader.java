@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 
 /**
@@ -83,7 +85,41 @@ public final class BigQueryShardReader {
 
   /** The rows of one page, in cursor order. */
   public List<SourceRow> page(ShardQuery query, Cursor after, Instant upper, int limit) {
-    QueryJobConfiguration config = configuration(query.page(after, upper, limit), false);
+    return rows(query, query.page(after, upper, limit));
+  }
+
+  /** Up to {@code limit} rows that have no cursor timestamp; see {@link ShardQuery#nullCursorCount}. */
+  public List<SourceRow> nullCursorRows(ShardQuery query, int limit) {
+    return rows(query, query.nullCursorRows(limit));
+  }
+
+  public long nullCursorCount(ShardQuery query) {
+    return retry.run(() -> {
+      for (FieldValueList row : runQuery(configuration(query.nullCursorCount(), false)).iterateAll()) {
+        return row.get("row_count").getLongValue();
+      }
+      return 0L;
+    }, BigQueryShardReader::isRetriable, onRetry);
+  }
+
+  /** Row count and id digest per bucket; see {@link ShardQuery#bucketDigests}. */
+  public Map<Long, BucketDigest> bucketDigests(
+      ShardQuery query, Instant lower, Instant upper, long bucketMicros) {
+    QueryJobConfiguration config =
+        configuration(query.bucketDigests(lower, upper, bucketMicros), false);
+    return retry.run(() -> {
+      Map<Long, BucketDigest> digests = new TreeMap<>();
+      for (FieldValueList row : runQuery(config).iterateAll()) {
+        digests.put(row.get("bucket").getLongValue(),
+            new BucketDigest(row.get("row_count").getLongValue(),
+                row.get("id_digest").isNull() ? 0L : row.get("id_digest").getLongValue()));
+      }
+      return digests;
+    }, BigQueryShardReader::isRetriable, onRetry);
+  }
+
+  private List<SourceRow> rows(ShardQuery query, ShardQuery.Statement statement) {
+    QueryJobConfiguration config = configuration(statement, false);
     return retry.run(() -> {
       TableResult result = runQuery(config);
       FieldList fields = result.getSchema().getFields();

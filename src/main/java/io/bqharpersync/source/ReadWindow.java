@@ -27,6 +27,13 @@ public final class ReadWindow {
     this.width = initial;
   }
 
+  /** A window that continues at {@code width} (clamped to [initial, max]). */
+  public static ReadWindow resume(Duration initial, Duration max, Duration width) {
+    ReadWindow window = new ReadWindow(initial, max);
+    window.width = width.compareTo(initial) < 0 ? initial : width.compareTo(max) > 0 ? max : width;
+    return window;
+  }
+
   /** The upper bound for a query starting after a cursor at {@code from}; null cursor = start. */
   public Instant upper(Instant from, Instant hardLimit) {
     if (from == null) {

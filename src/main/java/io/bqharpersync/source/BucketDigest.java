@@ -1,0 +1,54 @@
+package io.bqharpersync.source;
+
+import com.google.common.hash.Hashing;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A set of rows summarized as (count, XOR of {@code FARM_FINGERPRINT(id)}), the same figures
+ * {@link ShardQuery#bucketDigests} computes in BigQuery. Two sets with equal digests are, short of
+ * a 64-bit collision, the same set of ids; adding an id is O(1), so a reader can keep the digest
+ * of what it has read as it goes.
+ */
+public final class BucketDigest implements Serializable {
+  private static final long serialVersionUID = 1L;
+  public static final BucketDigest EMPTY = new BucketDigest(0, 0);
+
+  private final long count;
+  private final long idXor;
+
+  public BucketDigest(long count, long idXor) {
+    this.count = count;
+    this.idXor = idXor;
+  }
+
+  /** BigQuery's FARM_FINGERPRINT of the id's string form. */
+  public static long fingerprint(String id) {
+    return Hashing.farmHashFingerprint64().hashString(id, StandardCharsets.UTF_8).asLong();
+  }
+
+  /** With one more row; a row without an id counts but, as in SQL's BIT_XOR, adds no bits. */
+  public BucketDigest plus(String id) {
+    return new BucketDigest(count + 1, id == null ? idXor : idXor ^ fingerprint(id));
+  }
+
+  public long count() {
+    return count;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof BucketDigest && ((BucketDigest) o).count == count
+        && ((BucketDigest) o).idXor == idXor;
+  }
+
+  @Override
+  public int hashCode() {
+    return Long.hashCode(count * 31 + idXor);
+  }
+
+  @Override
+  public String toString() {
+    return "BucketDigest{count=" + count + ", xor=" + Long.toHexString(idXor) + "}";
+  }
+}

@@ -1,0 +1,357 @@
+package io.bqharpersync.source;
+
+import com.google.cloud.bigquery.BigQuery;
+import io.bqharpersync.checkpoint.CheckpointStore;
+import io.bqharpersync.checkpoint.ShardCheckpoint;
+import io.bqharpersync.harper.HarperClient;
+import io.bqharpersync.harper.HarperConnection;
+import io.bqharpersync.record.Cursor;
+import io.bqharpersync.record.SyncRecord;
+import io.bqharpersync.retry.RetryPolicy;
+import java.io.Serializable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
+
+/**
+ * Reads one shard (the element) page by page, as a splittable DoFn whose restriction is the
+ * shard's {@link ShardProgress}.
+ *
+ * <p>Why a splittable DoFn rather than a stateful one with timers: each call reads one page,
+ * claims the progress after it, emits its rows and returns {@code resume()}, so the runner
+ * checkpoints the cursor between pages and output flows downstream page by page (a loop over a
+ * whole shard would hold it all until the bundle ended). The same code serves a backfill, which
+ * ends when a page up to its fixed end comes back empty, and a continuous sync, which resumes
+ * after {@code pollInterval} once caught up. The first restriction comes from the shard's committed
+ * {@code SyncCheckpoint}, so a new job continues where the last one stopped, with the same page
+ * numbering the checkpoint rule expects.
+ *
+ * <p>Between pages a continuous shard also runs the trailing re-scan for late rows: per bucket of
+ * the lookback window it compares BigQuery's (count, id digest) with the digest of what it has
+ * read, and re-reads only buckets that differ. Shard 0 also sends rows with a NULL timestamp, which
+ * no shard query can match, to the dead-letter table whenever their count changes.
+ */
+public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
+  /** What a shard reader needs; serializable so the function can be shipped to workers. */
+  public static final class Spec implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final String syncName;
+    final int shardCount;
+    final String bigQueryProject;
+    final String bigQueryEndpoint;
+    final Duration requestTimeout;
+    final List<ShardQuery> queries;
+    final int pageRows;
+    final Instant backfillEnd;
+    final Duration safetyLag;
+    final Duration pollInterval;
+    final Duration lookback;
+    final Duration rescanInterval;
+    final long bucketMicros;
+    final Duration readWindow;
+    final Duration maxReadWindow;
+    final int maxPagesInFlight;
+    final HarperConnection harper;
+    final String harperDatabase;
+    final RetryPolicy retry;
+
+    /** @param backfillEnd the fixed end of a backfill, or null for a continuous read */
+    public Spec(String syncName, String bigQueryProject, String bigQueryEndpoint,
+        Duration requestTimeout, List<ShardQuery> queries, int pageRows, Instant backfillEnd,
+        Duration safetyLag, Duration pollInterval, Duration lookback, Duration rescanInterval,
+        long bucketMicros, Duration readWindow, Duration maxReadWindow, int maxPagesInFlight,
+        HarperConnection harper, String harperDatabase, RetryPolicy retry) {
+      this.syncName = syncName;
+      this.shardCount = queries.size();
+      this.bigQueryProject = bigQueryProject;
+      this.bigQueryEndpoint = bigQueryEndpoint;
+      this.requestTimeout = requestTimeout;
+      this.queries = List.copyOf(queries);
+      this.pageRows = pageRows;
+      this.backfillEnd = backfillEnd;
+      this.safetyLag = safetyLag;
+      this.pollInterval = pollInterval;
+      this.lookback = lookback;
+      this.rescanInterval = rescanInterval;
+      this.bucketMicros = bucketMicros;
+      this.readWindow = readWindow;
+      this.maxReadWindow = maxReadWindow;
+      this.maxPagesInFlight = maxPagesInFlight;
+      this.harper = harper;
+      this.harperDatabase = harperDatabase;
+      this.retry = retry;
+    }
+  }
+
+  /** A backfill: every shard read up to {@code spec.backfillEnd}, then done. */
+  @BoundedPerElement
+  public static final class Backfill extends ReadShardFn {
+    public Backfill(Spec spec) {
+      super(spec);
+    }
+  }
+
+  /** A continuous sync: every shard polled without end. */
+  @UnboundedPerElement
+  public static final class Continuous extends ReadShardFn {
+    public Continuous(Spec spec) {
+      super(spec);
+    }
+  }
+
+  public static ReadShardFn of(Spec spec) {
+    return spec.backfillEnd != null ? new Backfill(spec) : new Continuous(spec);
+  }
+
+  private final Spec spec;
+
+  private final Counter pagesRead = Metrics.counter(ReadShardFn.class, "pages_read");
+  private final Counter rowsRead = Metrics.counter(ReadShardFn.class, "rows_read");
+  private final Counter rescannedRows = Metrics.counter(ReadShardFn.class, "rescanned_rows");
+  private final Counter rescannedBuckets = Metrics.counter(ReadShardFn.class, "rescanned_buckets");
+  private final Counter nullTimestampRows = Metrics.counter(ReadShardFn.class, "null_timestamp_rows");
+  private final Counter queryRetries = Metrics.counter(ReadShardFn.class, "bigquery_retries");
+  private final Counter heldBack = Metrics.counter(ReadShardFn.class, "reads_held_back");
+
+  private transient BigQueryShardReader reader;
+  private transient HarperClient harper;
+  private transient CheckpointStore checkpoints;
+
+  ReadShardFn(Spec spec) {
+    this.spec = spec;
+  }
+
+  @Setup
+  public void setup() {
+    if (reader == null) {
+      BigQuery bigquery = BigQueryShardReader.client(
+          spec.bigQueryProject, spec.bigQueryEndpoint, spec.requestTimeout);
+      reader = new BigQueryShardReader(bigquery, spec.retry, queryRetries::inc);
+      harper = new HarperClient(spec.harper);
+      checkpoints = new CheckpointStore(harper, spec.harperDatabase, spec.retry);
+    }
+  }
+
+  @Teardown
+  public void teardown() {
+    if (harper != null) {
+      harper.close();
+      harper = null;
+      reader = null;
+    }
+  }
+
+  @GetInitialRestriction
+  public ShardProgress initialProgress(@Element Integer shard) {
+    setup();
+    Optional<ShardCheckpoint> stored = checkpoints.read(spec.syncName, spec.shardCount, shard);
+    Cursor from = stored.map(ShardCheckpoint::cursor).orElse(Cursor.START);
+    long nextPage = stored.map(c -> c.pageSeq() + 1).orElse(0L);
+    long end = spec.backfillEnd == null ? ShardProgress.UNBOUNDED : micros(spec.backfillEnd);
+    return ShardProgress.start(from, nextPage, spec.readWindow.toNanos() / 1000, end,
+        System.currentTimeMillis());
+  }
+
+  @NewTracker
+  public ShardProgressTracker newTracker(@Restriction ShardProgress progress) {
+    return new ShardProgressTracker(progress);
+  }
+
+  @GetRestrictionCoder
+  public Coder<ShardProgress> restrictionCoder() {
+    return SerializableCoder.of(ShardProgress.class);
+  }
+
+  @ProcessElement
+  public ProcessContinuation process(
+      @Element Integer shard,
+      RestrictionTracker<ShardProgress, ShardProgress> tracker,
+      OutputReceiver<SyncRecord> out) {
+    ShardQuery query = spec.queries.get(shard);
+    ShardProgress progress = tracker.currentRestriction();
+    if (progress.done()) {
+      return ProcessContinuation.stop();
+    }
+    if (System.currentTimeMillis() >= progress.nextRescanMillis()) {
+      progress = rescanStep(shard, query, progress, tracker, out);
+      if (progress == null) {
+        return ProcessContinuation.stop();
+      }
+    }
+    if (pagesInFlight(shard, progress) >= spec.maxPagesInFlight) {
+      heldBack.inc();
+      return ProcessContinuation.resume().withResumeDelay(org.joda.time.Duration.millis(100));
+    }
+    return pageStep(shard, query, progress, tracker, out);
+  }
+
+  /** Reads the next page of the shard's sequence, claims the progress after it, emits it. */
+  private ProcessContinuation pageStep(
+      int shard, ShardQuery query, ShardProgress progress,
+      RestrictionTracker<ShardProgress, ShardProgress> tracker, OutputReceiver<SyncRecord> out) {
+    Instant hardLimit = progress.isBounded()
+        ? instant(progress.endMicros()) : Instant.now().minus(spec.safetyLag);
+    ReadWindow window = ReadWindow.resume(spec.readWindow, spec.maxReadWindow,
+        Duration.ofNanos(progress.windowMicros() * 1000));
+    List<SourceRow> rows = progress.cursor().isStart()
+        || progress.cursor().timestamp().isBefore(hardLimit)
+        ? reader.nextPage(query, progress.cursor(), hardLimit, spec.pageRows, window)
+        : List.of();
+    long width = window.width().toNanos() / 1000;
+    if (rows.isEmpty()) {
+      if (progress.isBounded()) {
+        tracker.tryClaim(progress.withWindow(width).finished());
+        return ProcessContinuation.stop();
+      }
+      if (!tracker.tryClaim(progress.withWindow(width))) {
+        return ProcessContinuation.stop();
+      }
+      return ProcessContinuation.resume().withResumeDelay(joda(spec.pollInterval));
+    }
+    SourceRow last = rows.get(rows.size() - 1);
+    NavigableMap<Long, BucketDigest> digests = progress.readDigests();
+    if (trailingRescan()) {
+      TreeMap<Long, BucketDigest> updated = new TreeMap<>(digests);
+      for (SourceRow row : rows) {
+        updated.merge(row.timestampMicros() / spec.bucketMicros, BucketDigest.EMPTY.plus(row.id()),
+            (had, one) -> had.plus(row.id()));
+      }
+      long oldest = (last.timestampMicros() - spec.lookback.toNanos() / 1000) / spec.bucketMicros;
+      updated.headMap(oldest - 1, false).clear();
+      digests = updated;
+    }
+    ShardProgress next = progress.afterPage(cursorOf(last), width, digests);
+    if (!tracker.tryClaim(next)) {
+      return ProcessContinuation.stop();
+    }
+    emit(shard, progress.nextPageSeq(), rows, out);
+    pagesRead.inc();
+    rowsRead.inc(rows.size());
+    boolean caughtUp = rows.size() < spec.pageRows && !progress.isBounded();
+    return caughtUp
+        ? ProcessContinuation.resume().withResumeDelay(joda(spec.pollInterval))
+        : ProcessContinuation.resume();
+  }
+
+  /**
+   * One step of the trailing re-scan: re-reads the first bucket of the lookback window whose
+   * BigQuery digest differs from what this reader has read, or, when none differs, schedules the
+   * next re-scan. Returns the progress claimed, or null when the claim failed.
+   */
+  private ShardProgress rescanStep(
+      int shard, ShardQuery query, ShardProgress progress,
+      RestrictionTracker<ShardProgress, ShardProgress> tracker, OutputReceiver<SyncRecord> out) {
+    long nullRows = progress.nullCursorRows();
+    List<SourceRow> nullCursorRows = List.of();
+    if (shard == 0) {
+      long count = reader.nullCursorCount(query);
+      if (count != nullRows && count > 0) {
+        nullCursorRows = reader.nullCursorRows(query, 100_000);
+      }
+      nullRows = count;
+    }
+    TreeMap<Long, BucketDigest> digests = new TreeMap<>(progress.readDigests());
+    Long bucket = null;
+    BucketDigest source = null;
+    if (trailingRescan() && !progress.cursor().isStart()) {
+      long upperBucket = progress.cursor().timestampMicros() / spec.bucketMicros;
+      long lowerBucket =
+          (progress.cursor().timestampMicros() - spec.lookback.toNanos() / 1000) / spec.bucketMicros;
+      Map<Long, BucketDigest> inSource = reader.bucketDigests(query,
+          instant(lowerBucket * spec.bucketMicros), instant(upperBucket * spec.bucketMicros),
+          spec.bucketMicros);
+      for (Map.Entry<Long, BucketDigest> entry : inSource.entrySet()) {
+        if (!entry.getValue().equals(digests.getOrDefault(entry.getKey(), BucketDigest.EMPTY))) {
+          bucket = entry.getKey();
+          source = entry.getValue();
+          break;
+        }
+      }
+    }
+    List<SourceRow> late = List.of();
+    if (bucket != null) {
+      late = readBucket(query, bucket);
+      digests.put(bucket, source);
+    }
+    long nextRescan = !trailingRescan() ? Long.MAX_VALUE
+        : bucket != null ? progress.nextRescanMillis()
+        : System.currentTimeMillis() + spec.rescanInterval.toMillis();
+    ShardProgress next = progress.afterRescan(digests, nextRescan, nullRows);
+    if (!tracker.tryClaim(next)) {
+      return null;
+    }
+    emit(shard, SyncRecord.UNTRACKED_PAGE, nullCursorRows, out);
+    nullTimestampRows.inc(nullCursorRows.size());
+    emit(shard, SyncRecord.UNTRACKED_PAGE, late, out);
+    if (bucket != null) {
+      rescannedBuckets.inc();
+      rescannedRows.inc(late.size());
+    }
+    return next;
+  }
+
+  /** Every row of the shard with a timestamp in bucket {@code bucket}. */
+  private List<SourceRow> readBucket(ShardQuery query, long bucket) {
+    Instant upper = instant((bucket + 1) * spec.bucketMicros - 1);
+    // (start, "") is before every row of the bucket that has an id; rows without one are dead
+    // letters whatever happens, and the digest taken from BigQuery already counts them.
+    Cursor after = Cursor.of(bucket * spec.bucketMicros, "");
+    List<SourceRow> rows = new java.util.ArrayList<>();
+    while (true) {
+      List<SourceRow> page = reader.page(query, after, upper, spec.pageRows);
+      rows.addAll(page);
+      if (page.size() < spec.pageRows) {
+        return rows;
+      }
+      after = cursorOf(page.get(page.size() - 1));
+    }
+  }
+
+  private boolean trailingRescan() {
+    return spec.backfillEnd == null && !spec.lookback.isZero();
+  }
+
+  /** Pages of this shard read but not yet committed. */
+  private long pagesInFlight(int shard, ShardProgress progress) {
+    long committed = checkpoints.read(spec.syncName, spec.shardCount, shard)
+        .map(ShardCheckpoint::pageSeq).orElse(-1L);
+    return progress.nextPageSeq() - committed - 1;
+  }
+
+  private void emit(int shard, long pageSeq, List<SourceRow> rows, OutputReceiver<SyncRecord> out) {
+    for (int i = 0; i < rows.size(); i++) {
+      SourceRow row = rows.get(i);
+      long micros = row.timestampMicros() == null ? SyncRecord.NO_TIMESTAMP : row.timestampMicros();
+      out.output(new SyncRecord(row.id(), micros, shard, pageSeq, i, rows.size(),
+          row.json().toString()));
+    }
+  }
+
+  private static Cursor cursorOf(SourceRow row) {
+    return Cursor.of(row.timestampMicros(), row.id() == null ? "" : row.id());
+  }
+
+  private static long micros(Instant instant) {
+    return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L),
+        instant.getNano() / 1000);
+  }
+
+  private static Instant instant(long micros) {
+    return Instant.EPOCH.plusSeconds(Math.floorDiv(micros, 1_000_000L))
+        .plusNanos(Math.floorMod(micros, 1_000_000L) * 1000L);
+  }
+
+  private static org.joda.time.Duration joda(Duration duration) {
+    return org.joda.time.Duration.millis(duration.toMillis());
+  }
+}

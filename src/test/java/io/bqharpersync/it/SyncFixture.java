@@ -1,0 +1,103 @@
+package io.bqharpersync.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.cloud.bigquery.BigQuery;
+import com.google.cloud.bigquery.TableId;
+import io.bqharpersync.checkpoint.CheckpointStore;
+import io.bqharpersync.checkpoint.ShardCheckpoint;
+import io.bqharpersync.harper.HarperClient;
+import io.bqharpersync.ops.ClusterVerifier;
+import io.bqharpersync.ops.SourceSnapshot;
+import io.bqharpersync.ops.TelemetryTable;
+import io.bqharpersync.pipeline.SyncOptions;
+import io.bqharpersync.retry.RetryPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/** One sync under test: its source table in a BigQuery stand-in, its name, its options. */
+final class SyncFixture {
+  static final String DB = "data";
+  static final String TABLE = "BigQueryData";
+
+  final String name;
+  final TableId table;
+  final String endpoint;
+
+  SyncFixture(BigQuery bigquery, String endpoint, String test) {
+    this.name = LocalHarperCluster.uniquePrefix(test);
+    this.table = TableId.of("test-project", "it", name.replace('-', '_'));
+    this.endpoint = endpoint;
+    TelemetryTable.create(bigquery, table);
+  }
+
+  String sourceTable() {
+    return table.getProject() + "." + table.getDataset() + "." + table.getTable();
+  }
+
+  /** Command-line style options for this sync against the local cluster; {@code extra} wins. */
+  List<String> args(String mode, int shards, String... extra) {
+    List<String> args = new ArrayList<>(List.of(
+        "--sourceTable=" + sourceTable(),
+        "--bigQueryEndpoint=" + endpoint,
+        "--harperNodes=" + String.join(",", LocalHarperCluster.connection().nodes()),
+        "--harperUser=" + LocalHarperCluster.connection().username(),
+        "--harperPasswordFile=" + passwordFile(),
+        "--syncName=" + name,
+        "--mode=" + mode,
+        "--shards=" + shards));
+    args.addAll(List.of(extra));
+    return args;
+  }
+
+  SyncOptions options(boolean blockOnRun, List<String> args) {
+    SyncOptions options = PipelineOptionsFactory.fromArgs(args.toArray(new String[0]))
+        .withValidation().as(SyncOptions.class);
+    DirectOptions direct = options.as(DirectOptions.class);
+    direct.setBlockOnRun(blockOnRun);
+    direct.setEnforceImmutability(false);
+    direct.setEnforceEncodability(false);
+    return options;
+  }
+
+  static Path passwordFile() {
+    try {
+      Path file = Path.of("target", "it-harper-password");
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, System.getenv().getOrDefault("HARPER_PASSWORD", "harper-local-dev"));
+      return file.toAbsolutePath();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Compares every node with the source table: every id, every field, nothing extra. */
+  static List<ClusterVerifier.NodeReport> verify(HarperClient client, SourceSnapshot source,
+      String idPrefix, Duration settle) throws InterruptedException {
+    return new ClusterVerifier(client, DB, TABLE)
+        .verify(idPrefix, source.rows.size(), id -> source.rows.get(id), settle);
+  }
+
+  Optional<ShardCheckpoint> checkpoint(HarperClient client, int shards, int shard) {
+    return new CheckpointStore(client, DB, RetryPolicy.defaults()).read(name, shards, shard);
+  }
+
+  /** This sync's dead letters, from every node (replication copies them everywhere). */
+  List<JsonNode> deadLetters(HarperClient client) {
+    java.util.Map<String, JsonNode> rows = new java.util.TreeMap<>();
+    for (int slot = 0; slot < client.connection().nodeCount(); slot++) {
+      client.scan(slot, DB, "SyncDeadLetter", "id", "", 1000, row -> {
+        if (name.equals(row.path("syncName").asText())) {
+          rows.put(row.path("id").asText(), row);
+        }
+      });
+    }
+    return new ArrayList<>(rows.values());
+  }
+}

@@ -1,0 +1,178 @@
+package io.bqharpersync.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.cloud.bigquery.FieldValueList;
+import com.google.cloud.bigquery.QueryParameterValue;
+import io.bqharpersync.bqlocal.LocalBigQuery;
+import io.bqharpersync.checkpoint.ShardCheckpoint;
+import io.bqharpersync.harper.HarperClient;
+import io.bqharpersync.ops.ClusterVerifier;
+import io.bqharpersync.ops.SourceSnapshot;
+import io.bqharpersync.ops.TelemetryGenerator;
+import io.bqharpersync.ops.TelemetryTable;
+import io.bqharpersync.pipeline.SyncPipeline;
+import io.bqharpersync.record.Cursor;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.PipelineResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The sync job on the DirectRunner: BigQuery stand-in (real client, over HTTP) to the real 3-node Harper cluster. */
+class SyncPipelineIT {
+  private static LocalBigQuery bigquery;
+  private static HarperClient harper;
+
+  @BeforeAll
+  static void start() throws Exception {
+    bigquery = new LocalBigQuery();
+    harper = LocalHarperCluster.client();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    harper.close();
+    bigquery.close();
+  }
+
+  private static long nowMicros() {
+    return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+  }
+
+  private static void assertEveryNodeEqualsSource(SyncFixture sync, Duration settle) throws Exception {
+    SourceSnapshot source = SourceSnapshot.read(bigquery.client, sync.table, "id", "timestamp");
+    for (ClusterVerifier.NodeReport report : SyncFixture.verify(harper, source, sync.name, settle)) {
+      assertTrue(report.ok(), "node differs from the source: " + report);
+      assertEquals(source.rows.size(), report.read, "rows read from node " + report.slot);
+    }
+  }
+
+  @Test
+  void backfillCopiesEveryRowToEveryNodeAndCheckpointsEachShardAtItsLastCursor() throws Exception {
+    SyncFixture sync = new SyncFixture(bigquery.client, bigquery.server.endpoint(), "backfill");
+    TelemetryGenerator rows = new TelemetryGenerator(sync.name);
+    int count = 50_000;
+    int shards = 4;
+    // Three rows per timestamp, so pages end inside groups of ties.
+    TelemetryTable.insert(bigquery.client, sync.table,
+        rows.rows(0, count, nowMicros() - 3_600_000_000L, 20_000, 3));
+
+    PipelineResult result = SyncPipeline.run(
+        sync.options(true, sync.args("backfill", shards, "--pageRows=2000")));
+    assertEquals(PipelineResult.State.DONE, result.waitUntilFinish());
+
+    assertEveryNodeEqualsSource(sync, Duration.ofSeconds(60));
+    long synced = 0;
+    for (int shard = 0; shard < shards; shard++) {
+      ShardCheckpoint checkpoint = sync.checkpoint(harper, shards, shard).orElseThrow();
+      assertEquals(lastCursorInSource(sync, shard, shards), checkpoint.cursor(), "shard " + shard);
+      synced += checkpoint.recordsSynced();
+    }
+    assertEquals(count, synced, "records counted by the checkpoints");
+  }
+
+  /** The greatest (timestamp, id) of a shard, asked of BigQuery with the shard predicate. */
+  private static Cursor lastCursorInSource(SyncFixture sync, int shard, int shards) throws Exception {
+    List<FieldValueList> last = bigquery.query(
+        "SELECT id, UNIX_MICROS(timestamp) AS micros FROM `" + sync.sourceTable() + "`"
+            + " WHERE MOD(ABS(FARM_FINGERPRINT(CAST(timestamp AS STRING))), @n) = @k"
+            + " ORDER BY timestamp DESC, id DESC LIMIT 1",
+        Map.of("n", QueryParameterValue.int64((long) shards),
+            "k", QueryParameterValue.int64((long) shard)));
+    return Cursor.of(last.get(0).get("micros").getLongValue(), last.get(0).get("id").getStringValue());
+  }
+
+  @Test
+  void continuousSyncDeliversNewTiedAndLateRowsAndDeadLettersBadOnes() throws Exception {
+    SyncFixture sync = new SyncFixture(bigquery.client, bigquery.server.endpoint(), "continuous");
+    TelemetryGenerator rows = new TelemetryGenerator(sync.name);
+    TelemetryTable.insert(bigquery.client, sync.table,
+        rows.rows(0, 5_000, nowMicros() - 600_000_000L, 10_000, 2));
+
+    PipelineResult result = SyncPipeline.run(sync.options(false, sync.args("continuous", 3,
+        "--pollInterval=500ms", "--safetyLag=1s", "--lookback=30s", "--rescanInterval=2s",
+        "--maxBufferingDuration=500ms")));
+    try {
+      // 300 rows/s for 10 s, four to a timestamp, one in 40 stamped 10 s in the past.
+      long inserted = rows.insertAtRate(bigquery.client, sync.table, 5_000, 300,
+          Duration.ofSeconds(10), 4, 40, Duration.ofSeconds(10));
+      List<Map<String, Object>> bad = new ArrayList<>();
+      bad.add(rows.badRow(900_001, nowMicros(), TelemetryGenerator.Bad.NULL_ID, 0));
+      bad.add(rows.badRow(900_002, nowMicros(), TelemetryGenerator.Bad.NULL_ID, 0));
+      bad.add(rows.badRow(900_003, nowMicros(), TelemetryGenerator.Bad.NULL_TIMESTAMP, 0));
+      bad.add(rows.badRow(900_004, nowMicros(), TelemetryGenerator.Bad.NULL_TIMESTAMP, 0));
+      TelemetryTable.insert(bigquery.client, sync.table, bad);
+      // A late row well inside the lookback, after the cursor has passed its time.
+      TelemetryTable.insert(bigquery.client, sync.table,
+          List.of(rows.row(900_005, nowMicros() - 20_000_000L)));
+      assertTrue(inserted > 2_500, "rows inserted during the run: " + inserted);
+
+      // The bound: every row on every node within 30 s of the last insert.
+      assertEveryNodeEqualsSource(sync, Duration.ofSeconds(30));
+      List<JsonNode> deadLetters = awaitDeadLetters(sync, 4, Duration.ofSeconds(30));
+      long missingId = deadLetters.stream()
+          .filter(d -> d.path("reason").asText().contains("primary key")).count();
+      long missingTimestamp = deadLetters.stream()
+          .filter(d -> d.path("reason").asText().contains("cursor timestamp")).count();
+      assertEquals(2, missingId, "dead letters for a missing id: " + deadLetters);
+      assertEquals(2, missingTimestamp, "dead letters for a missing timestamp: " + deadLetters);
+      assertFalse(result.getState().isTerminal(), "the sync carries on: " + result.getState());
+    } finally {
+      result.cancel();
+    }
+  }
+
+  private List<JsonNode> awaitDeadLetters(SyncFixture sync, int expected, Duration bound)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + bound.toNanos();
+    List<JsonNode> letters = sync.deadLetters(harper);
+    while (letters.size() < expected && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      letters = sync.deadLetters(harper);
+    }
+    return letters;
+  }
+
+  @Test
+  void badConfigurationFailsNamingTheOptionAndWritesNothing() throws Exception {
+    SyncFixture sync = new SyncFixture(bigquery.client, bigquery.server.endpoint(), "badconfig");
+    TelemetryTable.insert(bigquery.client, sync.table,
+        new TelemetryGenerator(sync.name).rows(0, 500, nowMicros() - 60_000_000L, 1000, 1));
+
+    assertRefused(sync, "--sourceTable", "not found",
+        sync.args("backfill", 2, "--sourceTable=test-project.it.no_such_table"));
+    assertRefused(sync, "--columns", "'no_such_column'",
+        sync.args("backfill", 2, "--columns=id,timestamp,no_such_column"));
+    assertRefused(sync, "--cursorColumn", "TIMESTAMP",
+        sync.args("backfill", 2, "--cursorColumn=deviceId"));
+    assertRefused(sync, "--harperNodes", "127.0.0.9",
+        sync.args("backfill", 2, "--harperNodes=" + LocalHarperCluster.connection().node(0)
+            + ",http://127.0.0.9:9925", "--requestTimeout=2s"));
+    assertRefused(sync, "--harperTable", "NoSuchTable",
+        sync.args("backfill", 2, "--harperTable=NoSuchTable"));
+    assertRefused(sync, "--shards", "0", sync.args("backfill", 0));
+    assertRefused(sync, "--lookback", "soon", sync.args("continuous", 2, "--lookback=soon"));
+
+    long written = harper.scan(0, SyncFixture.DB, SyncFixture.TABLE, "id", sync.name, 100, row -> {});
+    assertEquals(0, written, "rows written by refused jobs");
+    assertTrue(sync.checkpoint(harper, 2, 0).isEmpty(), "no checkpoint written");
+  }
+
+  private static void assertRefused(SyncFixture sync, String option, String detail, List<String> args) {
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+        () -> SyncPipeline.run(sync.options(true, args)));
+    assertTrue(refused.getMessage().startsWith(option), "names " + option + ": " + refused.getMessage());
+    assertTrue(refused.getMessage().contains(detail), "says " + detail + ": " + refused.getMessage());
+    assertFalse(refused.getMessage().contains("harper-local-dev"), "no password in the error");
+  }
+}
