@@ -4,7 +4,9 @@ import io.bqharpersync.record.SyncRecord;
 import io.bqharpersync.retry.RetryPolicy;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes one batch of records to one node, and accounts for every record: each ends up either
@@ -57,7 +59,8 @@ public final class BatchWriter {
 
   public Outcome write(int slot, List<SyncRecord> batch) {
     Outcome outcome = new Outcome();
-    List<SyncRecord> sendable = new ArrayList<>(batch.size());
+    Map<String, SyncRecord> sendable = new LinkedHashMap<>();
+    List<SyncRecord> repeats = new ArrayList<>();
     List<String> deadLetters = new ArrayList<>();
     Instant now = Instant.now();
     for (SyncRecord record : batch) {
@@ -66,10 +69,17 @@ public final class BatchWriter {
         deadLetters.add(DeadLetter.row(syncName, table, record, refusal, now));
         outcome.deadLettered.add(record);
       } else {
-        sendable.add(record);
+        // One key per request: Harper 4.7 stores "skip": true into a record whose key repeats
+        // within a request. A key repeats when a re-scan re-reads a row still in flight.
+        SyncRecord earlier = sendable.remove(record.id());
+        if (earlier != null) {
+          repeats.add(earlier);
+        }
+        sendable.put(record.id(), record);
       }
     }
-    writeOrBisect(slot, sendable, outcome, deadLetters);
+    writeOrBisect(slot, new ArrayList<>(sendable.values()), outcome, deadLetters);
+    outcome.written.addAll(repeats);
     if (!deadLetters.isEmpty()) {
       retry.run(() -> client.upsert(slot, database, DeadLetter.TABLE, deadLetters),
           HarperException::isRetriable, listener::retried);

@@ -48,6 +48,17 @@ class BatchWriterTest {
   }
 
   @Test
+  void sendsEachKeyOncePerRequestAndAccountsForTheRepeats() {
+    List<SyncRecord> records = new ArrayList<>(batch(3, Set.of()));
+    records.add(new SyncRecord("r1", 1, 0, SyncRecord.UNTRACKED_PAGE, 0, 1,
+        "{\"id\":\"r1\",\"reading\":1}"));
+    BatchWriter.Outcome outcome = writer.write(0, records);
+
+    assertEquals(List.of(List.of("r0", "r2", "r1")), node.upsertRequests);
+    assertEquals(4, outcome.written.size(), "every record accounted for");
+  }
+
+  @Test
   void bisectsToTheBadRowsAndWritesTheRest() {
     Set<Integer> bad = Set.of(3, 500, 998);
     BatchWriter.Outcome outcome = writer.write(0, batch(1000, bad));

@@ -79,6 +79,9 @@ final class FakeHarperNode implements AutoCloseable {
       }
     }
     List<String> ids = new ArrayList<>();
+    List<String> requestIds = new ArrayList<>();
+    body.path("records").forEach(record -> requestIds.add(record.path("id").asText()));
+    upsertRequests.add(requestIds);
     for (JsonNode record : body.path("records")) {
       table(tableName).put(record.path("id").asText(), record);
       ids.add(MAPPER.writeValueAsString(record.path("id").asText()));
@@ -93,6 +96,9 @@ final class FakeHarperNode implements AutoCloseable {
       out.write(bytes);
     }
   }
+
+  /** The ids of each upsert request received, in order. */
+  public final List<List<String>> upsertRequests = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @Override
   public void close() {

@@ -53,7 +53,12 @@ final class SyncFixture {
         "--mode=" + mode,
         "--shards=" + shards));
     args.addAll(List.of(extra));
-    return args;
+    // A later value of an option replaces an earlier one, as on SyncMain's command line.
+    java.util.Map<String, String> byName = new java.util.LinkedHashMap<>();
+    for (String arg : args) {
+      byName.put(arg.substring(0, arg.indexOf('=')), arg);
+    }
+    return new ArrayList<>(byName.values());
   }
 
   SyncOptions options(boolean blockOnRun, List<String> args) {
