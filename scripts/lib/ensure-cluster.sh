@@ -1,10 +1,28 @@
 # Sourced by scripts/test, scripts/demo and the benchmarks.
+
+# Commands to run when the sourcing script exits, in the order added.
+EXIT_HOOKS=()
+add_exit_hook() {
+  EXIT_HOOKS+=("$1")
+  trap 'for hook in "${EXIT_HOOKS[@]}"; do eval "$hook" || true; done' EXIT
+}
+
 # Starts the local 3-node Harper cluster unless one is already running, and stops it on exit only
 # if this script started it.
 ensure_local_cluster() {
   if ! scripts/harper-cluster status 3 >/dev/null 2>&1; then
     scripts/harper-cluster stop 3 >/dev/null
-    trap 'scripts/harper-cluster stop 3' EXIT
+    add_exit_hook 'scripts/harper-cluster stop 3'
     scripts/harper-cluster start 3
   fi
+}
+
+# Starts the BigQuery stand-in on port 9050 unless one is running, and stops it on exit only if
+# this script started it. Sets BQ_ENDPOINT.
+ensure_bq_local() {
+  if ! scripts/bq-local status >/dev/null 2>&1; then
+    add_exit_hook 'scripts/bq-local stop'
+    scripts/bq-local start 9050
+  fi
+  BQ_ENDPOINT="http://127.0.0.1:$(cat target/bq-local/port)"
 }

@@ -1,0 +1,119 @@
+package io.bqharpersync.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bqharpersync.bqlocal.LocalBigQuery;
+import io.bqharpersync.checkpoint.ShardCheckpoint;
+import io.bqharpersync.harper.HarperClient;
+import io.bqharpersync.ops.ClusterVerifier;
+import io.bqharpersync.ops.SourceSnapshot;
+import io.bqharpersync.ops.TelemetryGenerator;
+import io.bqharpersync.ops.TelemetryTable;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The job's JVM is killed with SIGKILL at random points, three times, and restarted each time; the
+ * fourth run finishes. Harper must then equal the source exactly. Reports how many rows were
+ * written more than once (Harper's update time later than its creation time).
+ */
+class SyncCrashIT {
+  private static final int ROWS = 60_000;
+  private static final int SHARDS = 4;
+
+  @Test
+  void killedThreeTimesTheJobStillDeliversExactlyTheSource() throws Exception {
+    long seed = System.nanoTime();
+    Random random = new Random(seed);
+    try (LocalBigQuery bigquery = new LocalBigQuery(); HarperClient harper = LocalHarperCluster.client()) {
+      SyncFixture sync = new SyncFixture(bigquery.client, bigquery.server.endpoint(), "crash");
+      long start = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()) - 7_200_000_000L;
+      TelemetryTable.insert(bigquery.client, sync.table,
+          new TelemetryGenerator(sync.name).rows(0, ROWS, start, 50_000, 2));
+      List<String> args = sync.args("backfill", SHARDS, "--pageRows=1000", "--maxPagesInFlight=2",
+          // A fixed end, so every restart reads to the same point.
+          "--backfillUntil=" + Instant.now().minusSeconds(5));
+      Path log = Path.of("target", "crash-it-job.log");
+
+      for (int kill = 1; kill <= 3; kill++) {
+        // Kill at a random point after the run has committed something of its own, so that each
+        // kill lands mid-write rather than during start-up.
+        long before = committed(sync, harper);
+        Process job = startJob(args, log);
+        long started = System.nanoTime();
+        while (job.isAlive() && committed(sync, harper) == before
+            && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(120)) {
+          Thread.sleep(100);
+        }
+        long progressMillis = (System.nanoTime() - started) / 1_000_000;
+        long afterMillis = random.nextInt(2_500);
+        boolean ended = job.waitFor(afterMillis, TimeUnit.MILLISECONDS);
+        if (!ended) {
+          job.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        System.out.printf("crash test (seed %d): run %d %s %d ms after its first commit (at %d ms);"
+            + " committed %d of %d rows%n", seed, kill, ended ? "ENDED BY ITSELF" : "killed (SIGKILL)",
+            afterMillis, progressMillis, committed(sync, harper), ROWS);
+        assertTrue(!ended && committed(sync, harper) < ROWS,
+            "run " + kill + " was killed while rows were still to be written");
+      }
+      Process last = startJob(args, log);
+      assertTrue(last.waitFor(240, TimeUnit.SECONDS), "final run finished within 240 s");
+      assertEquals(0, last.exitValue(), "final run's exit status; see " + log);
+
+      SourceSnapshot source = SourceSnapshot.read(bigquery.client, sync.table, "id", "timestamp");
+      assertEquals(ROWS, source.rows.size());
+      for (ClusterVerifier.NodeReport report
+          : SyncFixture.verify(harper, source, sync.name, java.time.Duration.ofSeconds(60))) {
+        assertTrue(report.ok(), "node differs from the source: " + report);
+      }
+      Set<String> ids = new HashSet<>();
+      long[] rewritten = {0};
+      long read = harper.scan(0, SyncFixture.DB, SyncFixture.TABLE, "id", sync.name, 2000, row -> {
+        ids.add(row.path("id").asText());
+        if (row.path("harperUpdatedAt").asDouble() > row.path("harperCreatedAt").asDouble()) {
+          rewritten[0]++;
+        }
+      });
+      assertEquals(read, ids.size(), "no primary key appears twice");
+      assertEquals(ROWS, committed(sync, harper), "checkpoints count every row once");
+      System.out.printf("crash test (seed %d): %d rows, %d written more than once (%.1f%%)%n",
+          seed, ROWS, rewritten[0], 100.0 * rewritten[0] / ROWS);
+    }
+  }
+
+  private static long committed(SyncFixture sync, HarperClient harper) {
+    long total = 0;
+    for (int shard = 0; shard < SHARDS; shard++) {
+      total += sync.checkpoint(harper, SHARDS, shard).map(ShardCheckpoint::recordsSynced).orElse(0L);
+    }
+    return total;
+  }
+
+  private static Process startJob(List<String> args, Path log) throws Exception {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"),
+        "-Dorg.slf4j.simpleLogger.showDateTime=true",
+        "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
+        "io.bqharpersync.pipeline.SyncMain"));
+    command.addAll(args);
+    command.add("--enforceImmutability=false");
+    command.add("--enforceEncodability=false");
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .directory(new File(System.getProperty("user.dir")))
+        .start();
+  }
+}
