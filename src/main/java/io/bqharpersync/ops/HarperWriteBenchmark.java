@@ -62,7 +62,7 @@ public final class HarperWriteBenchmark {
     System.out.printf("ratio: %.2f%n", median(ratios));
   }
 
-  private static double plainLoop(HarperConnection connection, SyntheticTelemetry telemetry, int batch)
+  static double plainLoop(HarperConnection connection, SyntheticTelemetry telemetry, int batch)
       throws Exception {
     int nodes = connection.nodeCount();
     List<List<String>> perNode = new ArrayList<>();
@@ -123,7 +123,7 @@ public final class HarperWriteBenchmark {
         .getProcessCpuTime();
   }
 
-  private static double median(double[] values) {
+  static double median(double[] values) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
     int n = sorted.length;

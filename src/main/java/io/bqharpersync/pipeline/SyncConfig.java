@@ -181,9 +181,9 @@ public final class SyncConfig implements Serializable {
     try {
       return ShardQuery.builder()
           .table(sourceTable)
-          .columns(cols)
           .idColumn(idColumn, type)
           .cursorColumn(cursorColumn)
+          .columns(cols)
           .partition(partition)
           .shard(shard, shards)
           .build();
