@@ -15,7 +15,14 @@ import io.bqharpersync.ops.ClusterVerifier;
 import io.bqharpersync.ops.SourceSnapshot;
 import io.bqharpersync.ops.TelemetryGenerator;
 import io.bqharpersync.ops.TelemetryTable;
+import io.bqharpersync.bqlocal.FaultPlan;
+import io.bqharpersync.pipeline.Preflight;
+import io.bqharpersync.pipeline.SyncConfig;
 import io.bqharpersync.pipeline.SyncPipeline;
+import io.bqharpersync.source.ReadShardFn;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 import io.bqharpersync.record.Cursor;
 import java.time.Duration;
 import java.time.Instant;
@@ -141,6 +148,48 @@ class SyncPipelineIT {
       letters = sync.deadLetters(harper);
     }
     return letters;
+  }
+
+  @Test
+  void backfillRidesOutBigQueryRateLimitsAndBackendErrors() throws Exception {
+    SyncFixture sync = new SyncFixture(bigquery.client, bigquery.server.endpoint(), "bqfaults");
+    TelemetryTable.insert(bigquery.client, sync.table, new TelemetryGenerator(sync.name)
+        .rows(0, 20_000, nowMicros() - 3_600_000_000L, 50_000, 2));
+
+    PipelineResult result = SyncPipeline.run(
+        sync.options(false, sync.args("backfill", 3, "--pageRows=1000")));
+    // Queued after the preflight: these hit the shard readers' queries.
+    bigquery.server.faults().add(FaultPlan.Fault.RATE_LIMITED, 3);
+    bigquery.server.faults().add(FaultPlan.Fault.BACKEND_ERROR, 3);
+    bigquery.server.faults().add(FaultPlan.Fault.RATE_LIMITED, 2);
+    try {
+      assertEquals(PipelineResult.State.DONE,
+          result.waitUntilFinish(org.joda.time.Duration.standardSeconds(180)));
+    } finally {
+      bigquery.server.faults().clear();
+    }
+    assertEquals(8, counter(result, "bigquery_retries"), "every injected fault was retried");
+    assertEveryNodeEqualsSource(sync, Duration.ofSeconds(60));
+  }
+
+  private static long counter(PipelineResult result, String name) {
+    long total = 0;
+    for (MetricResult<Long> counter : result.metrics().queryMetrics(MetricsFilter.builder()
+        .addNameFilter(MetricNameFilter.named(ReadShardFn.class, name)).build()).getCounters()) {
+      total += counter.getAttempted();
+    }
+    return total;
+  }
+
+  @Test
+  void aSeedNodeLeadsToEveryNodeOfItsClusterInAddressOrder() throws Exception {
+    SyncFixture sync = new SyncFixture(bigquery.client, bigquery.server.endpoint(), "seed");
+    List<String> args = sync.args("backfill", 2,
+        "--harperNodes=", "--harperSeedNode=" + LocalHarperCluster.connection().node(1));
+    SyncConfig checked = Preflight.check(SyncConfig.from(sync.options(true, args)));
+    List<String> expected = new ArrayList<>(LocalHarperCluster.connection().nodes());
+    java.util.Collections.sort(expected);
+    assertEquals(expected, checked.harper.nodes());
   }
 
   @Test
