@@ -30,6 +30,8 @@ import org.junit.jupiter.api.Test;
 class SyncCrashIT {
   private static final int ROWS = 60_000;
   private static final int SHARDS = 4;
+  private static final int PAGE_ROWS = 1000;
+  private static final int PAGES_IN_FLIGHT = 2;
 
   @Test
   void killedThreeTimesTheJobStillDeliversExactlyTheSource() throws Exception {
@@ -40,7 +42,8 @@ class SyncCrashIT {
       long start = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()) - 7_200_000_000L;
       TelemetryTable.insert(bigquery.client, sync.table,
           new TelemetryGenerator(sync.name).rows(0, ROWS, start, 50_000, 2));
-      List<String> args = sync.args("backfill", SHARDS, "--pageRows=1000", "--maxPagesInFlight=2",
+      List<String> args = sync.args("backfill", SHARDS, "--pageRows=" + PAGE_ROWS,
+          "--maxPagesInFlight=" + PAGES_IN_FLIGHT,
           // A fixed end, so every restart reads to the same point.
           "--backfillUntil=" + Instant.now().minusSeconds(5));
       Path log = Path.of("target", "crash-it-job.log");
@@ -89,6 +92,10 @@ class SyncCrashIT {
       assertEquals(ROWS, committed(sync, harper), "checkpoints count every row once");
       System.out.printf("crash test (seed %d): %d rows, %d written more than once (%.1f%%)%n",
           seed, ROWS, rewritten[0], 100.0 * rewritten[0] / ROWS);
+      // What a crash can make the next job write again is what was in flight: per shard,
+      // --maxPagesInFlight pages of --pageRows rows.
+      assertTrue(rewritten[0] <= 3L * SHARDS * PAGES_IN_FLIGHT * PAGE_ROWS,
+          rewritten[0] + " rows rewritten, more than three kills' worth of in-flight pages");
     }
   }
 
