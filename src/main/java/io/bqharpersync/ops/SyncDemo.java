@@ -14,10 +14,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -71,7 +73,7 @@ public final class SyncDemo {
     long[] inserted = {0};
     Thread inserter = new Thread(() -> {
       try {
-        waitFor(() -> progress.synced() >= rows, Duration.ofMinutes(20), progress);
+        waitFor(() -> progress.synced() >= rows, Duration.ofMinutes(20));
         System.out.printf("3. initial rows synced; inserting %d rows/s for %d s "
             + "(4 per timestamp, 1 in 25 stamped 20 s late, plus rows without id or timestamp)%n",
             rate, duration);
@@ -166,7 +168,7 @@ public final class SyncDemo {
     }
 
     long deadLetters() {
-      Set<String> ids = new java.util.HashSet<>();
+      Set<String> ids = new HashSet<>();
       harper.scan(0, "data", "SyncDeadLetter", "id", "", 1000, row -> {
         if (run.equals(row.path("syncName").asText())) {
           ids.add(row.path("id").asText());
@@ -182,8 +184,7 @@ public final class SyncDemo {
         : s >= 60 ? s / 60 + "m" + s % 60 + "s" : String.format("%.1fs", d.toMillis() / 1000.0);
   }
 
-  private static void waitFor(java.util.function.BooleanSupplier done, Duration bound,
-      Progress progress) throws InterruptedException {
+  private static void waitFor(BooleanSupplier done, Duration bound) throws InterruptedException {
     long deadline = System.nanoTime() + bound.toNanos();
     while (!done.getAsBoolean() && System.nanoTime() < deadline) {
       Thread.sleep(1000);

@@ -12,9 +12,10 @@ import io.bqharpersync.harper.DeadLetter;
 import io.bqharpersync.harper.HarperClient;
 import io.bqharpersync.harper.HarperConnection;
 import io.bqharpersync.harper.HarperException;
+import io.bqharpersync.record.Cursor;
+import io.bqharpersync.retry.RetryPolicy;
 import io.bqharpersync.source.BigQueryShardReader;
 import io.bqharpersync.source.ShardQuery;
-import io.bqharpersync.retry.RetryPolicy;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,7 +63,7 @@ public final class Preflight {
     BigQueryShardReader reader = new BigQueryShardReader(bigquery, QUICK, () -> {});
     try {
       long bytes = reader.dryRunBytes(
-          resolved.shardQuery(0).page(io.bqharpersync.record.Cursor.START, Instant.now(), resolved.pageRows));
+          resolved.shardQuery(0).page(Cursor.START, Instant.now(), resolved.pageRows));
       LOG.info("preflight: a first page of a shard would process {} bytes", bytes);
     } catch (BigQueryException e) {
       throw new IllegalArgumentException("--sourceTable: BigQuery rejected the shard query: "

@@ -11,6 +11,7 @@ import io.bqharpersync.retry.RetryPolicy;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -113,6 +114,9 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
     return spec.backfillEnd != null ? new Backfill(spec) : new Continuous(spec);
   }
 
+  /** How long a shard that is too far ahead of its commits waits before it looks again. */
+  private static final org.joda.time.Duration HOLD_BACK = org.joda.time.Duration.millis(100);
+
   private final Spec spec;
 
   private final Counter pagesRead = Metrics.counter(ReadShardFn.class, "pages_read");
@@ -190,7 +194,7 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
     }
     if (pagesInFlight(shard, progress) >= spec.maxPagesInFlight) {
       heldBack.inc();
-      return ProcessContinuation.resume().withResumeDelay(org.joda.time.Duration.millis(100));
+      return ProcessContinuation.resume().withResumeDelay(HOLD_BACK);
     }
     return pageStep(shard, query, progress, tracker, out);
   }
@@ -306,7 +310,7 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
     // (start, "") is before every row of the bucket that has an id; rows without one are dead
     // letters whatever happens, and the digest taken from BigQuery already counts them.
     Cursor after = Cursor.of(bucket * spec.bucketMicros, "");
-    List<SourceRow> rows = new java.util.ArrayList<>();
+    List<SourceRow> rows = new ArrayList<>();
     while (true) {
       List<SourceRow> page = reader.page(query, after, upper, spec.pageRows);
       rows.addAll(page);
