@@ -2,11 +2,10 @@ package io.bqharpersync.harper;
 
 import io.bqharpersync.checkpoint.PageAck;
 import io.bqharpersync.record.Cursor;
+import io.bqharpersync.record.Micros;
 import io.bqharpersync.record.SyncRecord;
 import io.bqharpersync.retry.RetryPolicy;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -106,7 +105,7 @@ final class WriteBatchFn extends DoFn<KV<Integer, Iterable<SyncRecord>>, KV<Inte
     if (oldest == Long.MAX_VALUE) {
       return Duration.ZERO;
     }
-    long nowMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+    long nowMicros = Micros.now();
     return Duration.ofNanos(Math.max(0, nowMicros - oldest) * 1000);
   }
 

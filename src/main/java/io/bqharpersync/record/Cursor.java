@@ -45,8 +45,7 @@ public final class Cursor implements Comparable<Cursor>, Serializable {
   }
 
   public Instant timestamp() {
-    return Instant.EPOCH.plusSeconds(Math.floorDiv(timestampMicros, 1_000_000L))
-        .plusNanos(Math.floorMod(timestampMicros, 1_000_000L) * 1000L);
+    return Micros.toInstant(timestampMicros);
   }
 
   public static Cursor max(Cursor a, Cursor b) {

@@ -10,6 +10,7 @@ import com.google.cloud.bigquery.FieldList;
 import com.google.cloud.bigquery.FieldValue;
 import com.google.cloud.bigquery.FieldValueList;
 import com.google.cloud.bigquery.LegacySQLTypeName;
+import io.bqharpersync.record.Micros;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -108,8 +109,7 @@ public final class BigQueryRows {
 
   /** {@code 2024-01-01T00:00:00.123456Z}: always six fractional digits. */
   public static String timestampText(long micros) {
-    Instant instant = Instant.EPOCH.plusSeconds(Math.floorDiv(micros, 1_000_000L))
-        .plusNanos(Math.floorMod(micros, 1_000_000L) * 1000L);
+    Instant instant = Micros.toInstant(micros);
     String seconds = instant.toString().substring(0, 19);
     return seconds + "." + String.format("%06d", Math.floorMod(micros, 1_000_000L)) + "Z";
   }

@@ -6,17 +6,15 @@ import io.bqharpersync.checkpoint.ShardCheckpoint;
 import io.bqharpersync.harper.HarperClient;
 import io.bqharpersync.harper.HarperConnection;
 import io.bqharpersync.record.Cursor;
+import io.bqharpersync.record.Micros;
 import io.bqharpersync.record.SyncRecord;
 import io.bqharpersync.retry.RetryPolicy;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.metrics.Counter;
@@ -37,10 +35,8 @@ import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
  * {@code SyncCheckpoint}, so a new job continues where the last one stopped, with the same page
  * numbering the checkpoint rule expects.
  *
- * <p>Between pages a continuous shard also runs the trailing re-scan for late rows: per bucket of
- * the lookback window it compares BigQuery's (count, id digest) with the digest of what it has
- * read, and re-reads only buckets that differ. Shard 0 also sends rows with a NULL timestamp, which
- * no shard query can match, to the dead-letter table whenever their count changes.
+ * <p>Between pages a shard also takes the steps of its {@link LateRowScan}: rows that appeared
+ * behind its cursor, and (shard 0) rows without a timestamp, which go to the dead letters.
  */
 public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
   /** What a shard reader needs; serializable so the function can be shipped to workers. */
@@ -127,12 +123,16 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
   private final Counter queryRetries = Metrics.counter(ReadShardFn.class, "bigquery_retries");
   private final Counter heldBack = Metrics.counter(ReadShardFn.class, "reads_held_back");
 
+  private final LateRowScan lateRows;
+
   private transient BigQueryShardReader reader;
   private transient HarperClient harper;
   private transient CheckpointStore checkpoints;
 
   ReadShardFn(Spec spec) {
     this.spec = spec;
+    this.lateRows = new LateRowScan(spec.backfillEnd == null, spec.bucketMicros, spec.lookback,
+        spec.rescanInterval, spec.pageRows);
   }
 
   @Setup
@@ -161,7 +161,7 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
     Optional<ShardCheckpoint> stored = checkpoints.read(spec.syncName, spec.shardCount, shard);
     Cursor from = stored.map(ShardCheckpoint::cursor).orElse(Cursor.START);
     long nextPage = stored.map(c -> c.pageSeq() + 1).orElse(0L);
-    long end = spec.backfillEnd == null ? ShardProgress.UNBOUNDED : micros(spec.backfillEnd);
+    long end = spec.backfillEnd == null ? ShardProgress.UNBOUNDED : Micros.of(spec.backfillEnd);
     return ShardProgress.start(from, nextPage, spec.readWindow.toNanos() / 1000, end,
         System.currentTimeMillis());
   }
@@ -186,11 +186,20 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
     if (progress.done()) {
       return ProcessContinuation.stop();
     }
-    if (System.currentTimeMillis() >= progress.nextRescanMillis()) {
-      progress = rescanStep(shard, query, progress, tracker, out);
-      if (progress == null) {
+    if (lateRows.due(progress, System.currentTimeMillis())) {
+      LateRowScan.Step step =
+          lateRows.step(reader, shard, query, progress, System.currentTimeMillis());
+      if (!tracker.tryClaim(step.progress)) {
         return ProcessContinuation.stop();
       }
+      emit(shard, SyncRecord.UNTRACKED_PAGE, step.nullCursorRows, out);
+      emit(shard, SyncRecord.UNTRACKED_PAGE, step.lateRows, out);
+      nullTimestampRows.inc(step.nullCursorRows.size());
+      if (step.bucketReread) {
+        rescannedBuckets.inc();
+        rescannedRows.inc(step.lateRows.size());
+      }
+      progress = step.progress;
     }
     if (pagesInFlight(shard, progress) >= spec.maxPagesInFlight) {
       heldBack.inc();
@@ -204,7 +213,7 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
       int shard, ShardQuery query, ShardProgress progress,
       RestrictionTracker<ShardProgress, ShardProgress> tracker, OutputReceiver<SyncRecord> out) {
     Instant hardLimit = progress.isBounded()
-        ? instant(progress.endMicros()) : Instant.now().minus(spec.safetyLag);
+        ? Micros.toInstant(progress.endMicros()) : Instant.now().minus(spec.safetyLag);
     ReadWindow window = ReadWindow.resume(spec.readWindow, spec.maxReadWindow,
         Duration.ofNanos(progress.windowMicros() * 1000));
     List<SourceRow> rows = progress.cursor().isStart()
@@ -222,19 +231,8 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
       }
       return ProcessContinuation.resume().withResumeDelay(joda(spec.pollInterval));
     }
-    SourceRow last = rows.get(rows.size() - 1);
-    NavigableMap<Long, BucketDigest> digests = progress.readDigests();
-    if (trailingRescan()) {
-      TreeMap<Long, BucketDigest> updated = new TreeMap<>(digests);
-      for (SourceRow row : rows) {
-        updated.merge(row.timestampMicros() / spec.bucketMicros, BucketDigest.EMPTY.plus(row.id()),
-            (had, one) -> had.plus(row.id()));
-      }
-      long oldest = (last.timestampMicros() - spec.lookback.toNanos() / 1000) / spec.bucketMicros;
-      updated.headMap(oldest - 1, false).clear();
-      digests = updated;
-    }
-    ShardProgress next = progress.afterPage(cursorOf(last), width, digests);
+    NavigableMap<Long, BucketDigest> digests = lateRows.fold(progress.readDigests(), rows);
+    ShardProgress next = progress.afterPage(rows.get(rows.size() - 1).cursor(), width, digests);
     if (!tracker.tryClaim(next)) {
       return ProcessContinuation.stop();
     }
@@ -245,84 +243,6 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
     return caughtUp
         ? ProcessContinuation.resume().withResumeDelay(joda(spec.pollInterval))
         : ProcessContinuation.resume();
-  }
-
-  /**
-   * One step of the trailing re-scan: re-reads the first bucket of the lookback window whose
-   * BigQuery digest differs from what this reader has read, or, when none differs, schedules the
-   * next re-scan. Returns the progress claimed, or null when the claim failed.
-   */
-  private ShardProgress rescanStep(
-      int shard, ShardQuery query, ShardProgress progress,
-      RestrictionTracker<ShardProgress, ShardProgress> tracker, OutputReceiver<SyncRecord> out) {
-    long nullRows = progress.nullCursorRows();
-    List<SourceRow> nullCursorRows = List.of();
-    if (shard == 0) {
-      long count = reader.nullCursorCount(query);
-      if (count != nullRows && count > 0) {
-        nullCursorRows = reader.nullCursorRows(query, 100_000);
-      }
-      nullRows = count;
-    }
-    TreeMap<Long, BucketDigest> digests = new TreeMap<>(progress.readDigests());
-    Long bucket = null;
-    BucketDigest source = null;
-    if (trailingRescan() && !progress.cursor().isStart()) {
-      long upperBucket = progress.cursor().timestampMicros() / spec.bucketMicros;
-      long lowerBucket =
-          (progress.cursor().timestampMicros() - spec.lookback.toNanos() / 1000) / spec.bucketMicros;
-      Map<Long, BucketDigest> inSource = reader.bucketDigests(query,
-          instant(lowerBucket * spec.bucketMicros), instant(upperBucket * spec.bucketMicros),
-          spec.bucketMicros);
-      for (Map.Entry<Long, BucketDigest> entry : inSource.entrySet()) {
-        if (!entry.getValue().equals(digests.getOrDefault(entry.getKey(), BucketDigest.EMPTY))) {
-          bucket = entry.getKey();
-          source = entry.getValue();
-          break;
-        }
-      }
-    }
-    List<SourceRow> late = List.of();
-    if (bucket != null) {
-      late = readBucket(query, bucket);
-      digests.put(bucket, source);
-    }
-    long nextRescan = !trailingRescan() ? Long.MAX_VALUE
-        : bucket != null ? progress.nextRescanMillis()
-        : System.currentTimeMillis() + spec.rescanInterval.toMillis();
-    ShardProgress next = progress.afterRescan(digests, nextRescan, nullRows);
-    if (!tracker.tryClaim(next)) {
-      return null;
-    }
-    emit(shard, SyncRecord.UNTRACKED_PAGE, nullCursorRows, out);
-    nullTimestampRows.inc(nullCursorRows.size());
-    emit(shard, SyncRecord.UNTRACKED_PAGE, late, out);
-    if (bucket != null) {
-      rescannedBuckets.inc();
-      rescannedRows.inc(late.size());
-    }
-    return next;
-  }
-
-  /** Every row of the shard with a timestamp in bucket {@code bucket}. */
-  private List<SourceRow> readBucket(ShardQuery query, long bucket) {
-    Instant upper = instant((bucket + 1) * spec.bucketMicros - 1);
-    // (start, "") is before every row of the bucket that has an id; rows without one are dead
-    // letters whatever happens, and the digest taken from BigQuery already counts them.
-    Cursor after = Cursor.of(bucket * spec.bucketMicros, "");
-    List<SourceRow> rows = new ArrayList<>();
-    while (true) {
-      List<SourceRow> page = reader.page(query, after, upper, spec.pageRows);
-      rows.addAll(page);
-      if (page.size() < spec.pageRows) {
-        return rows;
-      }
-      after = cursorOf(page.get(page.size() - 1));
-    }
-  }
-
-  private boolean trailingRescan() {
-    return spec.backfillEnd == null && !spec.lookback.isZero();
   }
 
   /** Pages of this shard read but not yet committed. */
@@ -339,20 +259,6 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
       out.output(new SyncRecord(row.id(), micros, shard, pageSeq, i, rows.size(),
           row.json().toString()));
     }
-  }
-
-  private static Cursor cursorOf(SourceRow row) {
-    return Cursor.of(row.timestampMicros(), row.id() == null ? "" : row.id());
-  }
-
-  private static long micros(Instant instant) {
-    return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L),
-        instant.getNano() / 1000);
-  }
-
-  private static Instant instant(long micros) {
-    return Instant.EPOCH.plusSeconds(Math.floorDiv(micros, 1_000_000L))
-        .plusNanos(Math.floorMod(micros, 1_000_000L) * 1000L);
   }
 
   private static org.joda.time.Duration joda(Duration duration) {

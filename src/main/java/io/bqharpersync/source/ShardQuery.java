@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.cloud.bigquery.QueryParameterValue;
 import io.bqharpersync.record.Cursor;
+import io.bqharpersync.record.Micros;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -208,8 +209,7 @@ public final class ShardQuery implements Serializable {
   }
 
   static long micros(Instant instant) {
-    return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L),
-        instant.getNano() / 1000);
+    return Micros.of(instant);
   }
 
   private static String quote(String identifier) {

@@ -32,9 +32,12 @@ public final class SourceRow {
     return json;
   }
 
-  /** The row's position in its shard's read order; only for rows with both id and timestamp. */
+  /**
+   * The row's position in its shard's read order; only for rows with a timestamp. A row without an
+   * id sorts first among its timestamp's rows, as NULL does in BigQuery's ORDER BY.
+   */
   public Cursor cursor() {
-    return Cursor.of(timestampMicros, id);
+    return Cursor.of(timestampMicros, id == null ? "" : id);
   }
 
   @Override

@@ -134,6 +134,8 @@ class SyncPipelineIT {
       assertEquals(2, missingId, "dead letters for a missing id: " + deadLetters);
       assertEquals(2, missingTimestamp, "dead letters for a missing timestamp: " + deadLetters);
       assertFalse(result.getState().isTerminal(), "the sync carries on: " + result.getState());
+      assertTrue(counter(result, "rescanned_rows") > 0,
+          "late rows came through the trailing re-scan");
     } finally {
       result.cancel();
     }

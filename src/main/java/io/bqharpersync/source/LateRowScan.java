@@ -1,0 +1,140 @@
+package io.bqharpersync.source;
+
+import io.bqharpersync.record.Cursor;
+import io.bqharpersync.record.Micros;
+import java.io.Serializable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * The trailing re-scan of one shard, which finds rows that appeared behind the shard's cursor.
+ *
+ * <p>The lookback window behind the cursor is cut into buckets of {@code bucketMicros}. As the
+ * reader reads pages it folds each row into its bucket's {@link BucketDigest}; every {@code
+ * rescanInterval} one query asks BigQuery for the same digests over the window (scanning only the
+ * id and timestamp columns), and a bucket whose digests differ is re-read in full and emitted
+ * again, one bucket per step. Upserts are idempotent, so re-sending rows Harper already has costs
+ * writes but never correctness. A new job starts with no digests, so it re-reads its lookback
+ * window once and so also catches rows that arrived while no job ran. The bucket holding the cursor
+ * is left out until the cursor leaves it: its rows past the cursor are the page reads' to find.
+ *
+ * <p>Shard 0 also looks after rows whose cursor timestamp is NULL, which no shard query can
+ * match: it counts them each time and reads them (to be dead-lettered) when the count changes.
+ */
+final class LateRowScan implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final int MAX_NULL_CURSOR_ROWS = 100_000;
+
+  /** What one step found, and the progress to claim before emitting it. */
+  static final class Step {
+    final ShardProgress progress;
+    final List<SourceRow> nullCursorRows;
+    final List<SourceRow> lateRows;
+    final boolean bucketReread;
+
+    Step(ShardProgress progress, List<SourceRow> nullCursorRows, List<SourceRow> lateRows,
+        boolean bucketReread) {
+      this.progress = progress;
+      this.nullCursorRows = nullCursorRows;
+      this.lateRows = lateRows;
+      this.bucketReread = bucketReread;
+    }
+  }
+
+  private final boolean enabled;
+  private final long bucketMicros;
+  private final long lookbackMicros;
+  private final long intervalMillis;
+  private final int pageRows;
+
+  /** @param enabled false for a backfill, or a lookback of zero: then only NULL rows are handled */
+  LateRowScan(boolean enabled, long bucketMicros, Duration lookback, Duration interval, int pageRows) {
+    this.enabled = enabled && !lookback.isZero();
+    this.bucketMicros = bucketMicros;
+    this.lookbackMicros = lookback.toNanos() / 1000;
+    this.intervalMillis = interval.toMillis();
+    this.pageRows = pageRows;
+  }
+
+  boolean due(ShardProgress progress, long nowMillis) {
+    return nowMillis >= progress.nextRescanMillis();
+  }
+
+  /** The digests after a page of rows, pruned to the lookback window behind its last row. */
+  NavigableMap<Long, BucketDigest> fold(NavigableMap<Long, BucketDigest> digests, List<SourceRow> page) {
+    if (!enabled || page.isEmpty()) {
+      return digests;
+    }
+    TreeMap<Long, BucketDigest> updated = new TreeMap<>(digests);
+    for (SourceRow row : page) {
+      updated.merge(row.timestampMicros() / bucketMicros, BucketDigest.EMPTY.plus(row.id()),
+          (had, one) -> had.plus(row.id()));
+    }
+    long newest = page.get(page.size() - 1).timestampMicros();
+    updated.headMap((newest - lookbackMicros) / bucketMicros - 1, false).clear();
+    return updated;
+  }
+
+  Step step(BigQueryShardReader reader, int shard, ShardQuery query, ShardProgress progress,
+      long nowMillis) {
+    long nullRows = progress.nullCursorRows();
+    List<SourceRow> nullCursorRows = List.of();
+    if (shard == 0) {
+      long count = reader.nullCursorCount(query);
+      if (count != nullRows && count > 0) {
+        nullCursorRows = reader.nullCursorRows(query, MAX_NULL_CURSOR_ROWS);
+      }
+      nullRows = count;
+    }
+    TreeMap<Long, BucketDigest> digests = new TreeMap<>(progress.readDigests());
+    Map.Entry<Long, BucketDigest> differing = enabled && !progress.cursor().isStart()
+        ? firstDifferingBucket(reader, query, progress.cursor(), digests) : null;
+    List<SourceRow> late = List.of();
+    if (differing != null) {
+      late = readBucket(reader, query, differing.getKey());
+      digests.put(differing.getKey(), differing.getValue());
+    }
+    // While buckets differ, the next step comes at once; then not before the interval.
+    long nextRescan = !enabled ? Long.MAX_VALUE
+        : differing != null ? progress.nextRescanMillis() : nowMillis + intervalMillis;
+    return new Step(progress.afterRescan(digests, nextRescan, nullRows), nullCursorRows, late,
+        differing != null);
+  }
+
+  private Map.Entry<Long, BucketDigest> firstDifferingBucket(BigQueryShardReader reader,
+      ShardQuery query, Cursor cursor, NavigableMap<Long, BucketDigest> read) {
+    long upperBucket = cursor.timestampMicros() / bucketMicros;
+    long lowerBucket = (cursor.timestampMicros() - lookbackMicros) / bucketMicros;
+    Map<Long, BucketDigest> inSource = reader.bucketDigests(query,
+        Micros.toInstant(lowerBucket * bucketMicros), Micros.toInstant(upperBucket * bucketMicros),
+        bucketMicros);
+    for (Map.Entry<Long, BucketDigest> bucket : inSource.entrySet()) {
+      if (!bucket.getValue().equals(read.getOrDefault(bucket.getKey(), BucketDigest.EMPTY))) {
+        return bucket;
+      }
+    }
+    return null;
+  }
+
+  /** Every row of the shard with a timestamp in {@code bucket}. */
+  private List<SourceRow> readBucket(BigQueryShardReader reader, ShardQuery query, long bucket) {
+    // (start, "") is before every row of the bucket that has an id; rows without one are dead
+    // letters whatever happens, and the digest taken from BigQuery already counts them.
+    Cursor after = Cursor.of(bucket * bucketMicros, "");
+    Instant upper = Micros.toInstant((bucket + 1) * bucketMicros - 1);
+    List<SourceRow> rows = new ArrayList<>();
+    while (true) {
+      List<SourceRow> page = reader.page(query, after, upper, pageRows);
+      rows.addAll(page);
+      if (page.size() < pageRows) {
+        return rows;
+      }
+      after = page.get(page.size() - 1).cursor();
+    }
+  }
+}
