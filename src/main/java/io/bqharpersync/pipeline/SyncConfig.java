@@ -50,6 +50,7 @@ public final class SyncConfig implements Serializable {
   public final Duration pollInterval;
   public final Duration lookback;
   public final Duration rescanInterval;
+  public final Duration nullScanInterval;
   public final Duration readWindow;
   public final Duration maxReadWindow;
   public final int maxPagesInFlight;
@@ -79,6 +80,7 @@ public final class SyncConfig implements Serializable {
     this.pollInterval = b.pollInterval;
     this.lookback = b.lookback;
     this.rescanInterval = b.rescanInterval;
+    this.nullScanInterval = b.nullScanInterval;
     this.readWindow = b.readWindow;
     this.maxReadWindow = b.maxReadWindow;
     this.maxPagesInFlight = b.maxPagesInFlight;
@@ -117,6 +119,8 @@ public final class SyncConfig implements Serializable {
     b.pollInterval = positive("pollInterval", DurationText.parse("pollInterval", o.getPollInterval()));
     b.lookback = DurationText.parse("lookback", o.getLookback());
     b.rescanInterval = positive("rescanInterval", DurationText.parse("rescanInterval", o.getRescanInterval()));
+    b.nullScanInterval = positive("nullTimestampScanInterval",
+        DurationText.parse("nullTimestampScanInterval", o.getNullTimestampScanInterval()));
     b.readWindow = positive("readWindow", DurationText.parse("readWindow", o.getReadWindow()));
     b.maxReadWindow = DurationText.parse("maxReadWindow", o.getMaxReadWindow());
     if (b.maxReadWindow.compareTo(b.readWindow) < 0) {
@@ -247,6 +251,7 @@ public final class SyncConfig implements Serializable {
     b.pollInterval = pollInterval;
     b.lookback = lookback;
     b.rescanInterval = rescanInterval;
+    b.nullScanInterval = nullScanInterval;
     b.readWindow = readWindow;
     b.maxReadWindow = maxReadWindow;
     b.maxPagesInFlight = maxPagesInFlight;
@@ -278,6 +283,7 @@ public final class SyncConfig implements Serializable {
     Duration pollInterval;
     Duration lookback;
     Duration rescanInterval;
+    Duration nullScanInterval;
     Duration readWindow;
     Duration maxReadWindow;
     int maxPagesInFlight;

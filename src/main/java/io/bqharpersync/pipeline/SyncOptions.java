@@ -134,8 +134,10 @@ public interface SyncOptions extends PipelineOptions {
 
   void setSafetyLag(String value);
 
-  @Description("How often a caught-up shard polls.")
-  @Default.String("1s")
+  @Description("How often a caught-up shard polls. Each poll is a query: on on-demand pricing "
+      + "BigQuery bills at least 10 MB per query, so a shorter interval buys lower lag with more "
+      + "queries.")
+  @Default.String("5s")
   String getPollInterval();
 
   void setPollInterval(String value);
@@ -153,6 +155,14 @@ public interface SyncOptions extends PipelineOptions {
   String getRescanInterval();
 
   void setRescanInterval(String value);
+
+  @Description("continuous only: how often shard 0 counts rows whose cursor timestamp is NULL "
+      + "(no shard reads them) and, when the count changed, sends them to the dead letters. On an "
+      + "unpartitioned table the count scans the whole cursor column.")
+  @Default.String("5m")
+  String getNullTimestampScanInterval();
+
+  void setNullTimestampScanInterval(String value);
 
   @Description("First width of a shard's query window past its cursor; it adapts between this "
       + "and --maxReadWindow.")

@@ -59,7 +59,7 @@ public final class SyncPipeline {
         config.requestTimeout, queries, config.pageRows,
         config.mode == SyncMode.BACKFILL ? config.backfillEnd(now) : null,
         config.safetyLag, config.pollInterval, config.lookback, config.rescanInterval,
-        config.bucketMicros(), config.readWindow, config.maxReadWindow, config.maxPagesInFlight,
+        config.nullScanInterval, config.bucketMicros(), config.readWindow, config.maxReadWindow, config.maxPagesInFlight,
         config.harper, config.harperDatabase, RetryPolicy.defaults());
   }
 

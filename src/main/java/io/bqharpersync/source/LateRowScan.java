@@ -24,7 +24,9 @@ import java.util.TreeMap;
  * is left out until the cursor leaves it: its rows past the cursor are the page reads' to find.
  *
  * <p>Shard 0 also looks after rows whose cursor timestamp is NULL, which no shard query can
- * match: it counts them each time and reads them (to be dead-lettered) when the count changes.
+ * match: every {@code nullScanInterval} it counts them and, when the count changed, reads them to
+ * be dead-lettered. On a table partitioned by the cursor column the count reads only the NULL
+ * partition; on an unpartitioned one it scans the whole column, hence its own, longer interval.
  */
 final class LateRowScan implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -46,23 +48,32 @@ final class LateRowScan implements Serializable {
     }
   }
 
+  private final boolean continuous;
   private final boolean enabled;
   private final long bucketMicros;
   private final long lookbackMicros;
   private final long intervalMillis;
+  private final long nullScanMillis;
   private final int pageRows;
 
-  /** @param enabled false for a backfill, or a lookback of zero: then only NULL rows are handled */
-  LateRowScan(boolean enabled, long bucketMicros, Duration lookback, Duration interval, int pageRows) {
-    this.enabled = enabled && !lookback.isZero();
+  /**
+   * @param continuous false for a backfill, which looks for late rows never and for NULL rows
+   *     once; a continuous sync with a lookback of zero looks only for NULL rows
+   */
+  LateRowScan(boolean continuous, long bucketMicros, Duration lookback, Duration interval,
+      Duration nullScanInterval, int pageRows) {
+    this.continuous = continuous;
+    this.enabled = continuous && !lookback.isZero();
     this.bucketMicros = bucketMicros;
     this.lookbackMicros = lookback.toNanos() / 1000;
     this.intervalMillis = interval.toMillis();
+    this.nullScanMillis = nullScanInterval.toMillis();
     this.pageRows = pageRows;
   }
 
-  boolean due(ShardProgress progress, long nowMillis) {
-    return nowMillis >= progress.nextRescanMillis();
+  boolean due(int shard, ShardProgress progress, long nowMillis) {
+    return nowMillis >= progress.nextRescanMillis()
+        || (shard == 0 && nowMillis >= progress.nextNullScanMillis());
   }
 
   /** The digests after a page of rows, pruned to the lookback window behind its last row. */
@@ -83,16 +94,19 @@ final class LateRowScan implements Serializable {
   Step step(BigQueryShardReader reader, int shard, ShardQuery query, ShardProgress progress,
       long nowMillis) {
     long nullRows = progress.nullCursorRows();
+    long nextNullScan = progress.nextNullScanMillis();
     List<SourceRow> nullCursorRows = List.of();
-    if (shard == 0) {
+    if (shard == 0 && nowMillis >= nextNullScan) {
       long count = reader.nullCursorCount(query);
       if (count != nullRows && count > 0) {
         nullCursorRows = reader.nullCursorRows(query, MAX_NULL_CURSOR_ROWS);
       }
       nullRows = count;
+      nextNullScan = continuous ? nowMillis + nullScanMillis : Long.MAX_VALUE;
     }
+    boolean rescanDue = enabled && nowMillis >= progress.nextRescanMillis();
     TreeMap<Long, BucketDigest> digests = new TreeMap<>(progress.readDigests());
-    Map.Entry<Long, BucketDigest> differing = enabled && !progress.cursor().isStart()
+    Map.Entry<Long, BucketDigest> differing = rescanDue && !progress.cursor().isStart()
         ? firstDifferingBucket(reader, query, progress.cursor(), digests) : null;
     List<SourceRow> late = List.of();
     if (differing != null) {
@@ -101,9 +115,9 @@ final class LateRowScan implements Serializable {
     }
     // While buckets differ, the next step comes at once; then not before the interval.
     long nextRescan = !enabled ? Long.MAX_VALUE
-        : differing != null ? progress.nextRescanMillis() : nowMillis + intervalMillis;
-    return new Step(progress.afterRescan(digests, nextRescan, nullRows), nullCursorRows, late,
-        differing != null);
+        : !rescanDue || differing != null ? progress.nextRescanMillis() : nowMillis + intervalMillis;
+    return new Step(progress.afterRescan(digests, nextRescan, nullRows, nextNullScan),
+        nullCursorRows, late, differing != null);
   }
 
   private Map.Entry<Long, BucketDigest> firstDifferingBucket(BigQueryShardReader reader,

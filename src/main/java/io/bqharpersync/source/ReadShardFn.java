@@ -54,6 +54,7 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
     final Duration pollInterval;
     final Duration lookback;
     final Duration rescanInterval;
+    final Duration nullScanInterval;
     final long bucketMicros;
     final Duration readWindow;
     final Duration maxReadWindow;
@@ -66,7 +67,7 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
     public Spec(String syncName, String bigQueryProject, String bigQueryEndpoint,
         Duration requestTimeout, List<ShardQuery> queries, int pageRows, Instant backfillEnd,
         Duration safetyLag, Duration pollInterval, Duration lookback, Duration rescanInterval,
-        long bucketMicros, Duration readWindow, Duration maxReadWindow, int maxPagesInFlight,
+        Duration nullScanInterval, long bucketMicros, Duration readWindow, Duration maxReadWindow, int maxPagesInFlight,
         HarperConnection harper, String harperDatabase, RetryPolicy retry) {
       this.syncName = syncName;
       this.shardCount = queries.size();
@@ -80,6 +81,7 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
       this.pollInterval = pollInterval;
       this.lookback = lookback;
       this.rescanInterval = rescanInterval;
+      this.nullScanInterval = nullScanInterval;
       this.bucketMicros = bucketMicros;
       this.readWindow = readWindow;
       this.maxReadWindow = maxReadWindow;
@@ -132,7 +134,7 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
   ReadShardFn(Spec spec) {
     this.spec = spec;
     this.lateRows = new LateRowScan(spec.backfillEnd == null, spec.bucketMicros, spec.lookback,
-        spec.rescanInterval, spec.pageRows);
+        spec.rescanInterval, spec.nullScanInterval, spec.pageRows);
   }
 
   @Setup
@@ -186,7 +188,7 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
     if (progress.done()) {
       return ProcessContinuation.stop();
     }
-    if (lateRows.due(progress, System.currentTimeMillis())) {
+    if (lateRows.due(shard, progress, System.currentTimeMillis())) {
       LateRowScan.Step step =
           lateRows.step(reader, shard, query, progress, System.currentTimeMillis());
       if (!tracker.tryClaim(step.progress)) {

@@ -30,10 +30,12 @@ public final class ShardProgress implements Serializable {
   private final TreeMap<Long, BucketDigest> readDigests;
   private final long nextRescanMillis;
   private final long nullCursorRows;
+  private final long nextNullScanMillis;
 
   private ShardProgress(
       Cursor cursor, long nextPageSeq, long windowMicros, long endMicros, boolean done,
-      TreeMap<Long, BucketDigest> readDigests, long nextRescanMillis, long nullCursorRows) {
+      TreeMap<Long, BucketDigest> readDigests, long nextRescanMillis, long nullCursorRows,
+      long nextNullScanMillis) {
     this.cursor = Objects.requireNonNull(cursor, "cursor");
     this.nextPageSeq = nextPageSeq;
     this.windowMicros = windowMicros;
@@ -42,13 +44,14 @@ public final class ShardProgress implements Serializable {
     this.readDigests = readDigests;
     this.nextRescanMillis = nextRescanMillis;
     this.nullCursorRows = nullCursorRows;
+    this.nextNullScanMillis = nextNullScanMillis;
   }
 
   /** A shard starting after {@code cursor}, its next page numbered {@code nextPageSeq}. */
   public static ShardProgress start(
       Cursor cursor, long nextPageSeq, long windowMicros, long endMicros, long firstRescanMillis) {
     return new ShardProgress(cursor, nextPageSeq, windowMicros, endMicros, false, new TreeMap<>(),
-        firstRescanMillis, -1);
+        firstRescanMillis, -1, firstRescanMillis);
   }
 
   public Cursor cursor() {
@@ -84,6 +87,11 @@ public final class ShardProgress implements Serializable {
     return nextRescanMillis;
   }
 
+  /** When the next count of NULL-timestamp rows is due. */
+  public long nextNullScanMillis() {
+    return nextNullScanMillis;
+  }
+
   /** The count of NULL-timestamp rows last dead-lettered, or -1 before the first look. */
   public long nullCursorRows() {
     return nullCursorRows;
@@ -93,25 +101,25 @@ public final class ShardProgress implements Serializable {
   public ShardProgress afterPage(Cursor last, long newWindowMicros,
       NavigableMap<Long, BucketDigest> digests) {
     return new ShardProgress(last, nextPageSeq + 1, newWindowMicros, endMicros, false,
-        new TreeMap<>(digests), nextRescanMillis, nullCursorRows);
+        new TreeMap<>(digests), nextRescanMillis, nullCursorRows, nextNullScanMillis);
   }
 
   /** Only the read window changed (an empty page). */
   public ShardProgress withWindow(long newWindowMicros) {
     return new ShardProgress(cursor, nextPageSeq, newWindowMicros, endMicros, false, readDigests,
-        nextRescanMillis, nullCursorRows);
+        nextRescanMillis, nullCursorRows, nextNullScanMillis);
   }
 
-  /** After a trailing re-scan: reconciled digests, and when the next one is due. */
+  /** After a step of the re-scans: reconciled digests, and when the next ones are due. */
   public ShardProgress afterRescan(NavigableMap<Long, BucketDigest> digests, long nextRescan,
-      long nullRows) {
+      long nullRows, long nextNullScan) {
     return new ShardProgress(cursor, nextPageSeq, windowMicros, endMicros, false,
-        new TreeMap<>(digests), nextRescan, nullRows);
+        new TreeMap<>(digests), nextRescan, nullRows, nextNullScan);
   }
 
   public ShardProgress finished() {
     return new ShardProgress(cursor, nextPageSeq, windowMicros, endMicros, true, readDigests,
-        nextRescanMillis, nullCursorRows);
+        nextRescanMillis, nullCursorRows, nextNullScanMillis);
   }
 
   @Override
@@ -123,7 +131,7 @@ public final class ShardProgress implements Serializable {
     return cursor.equals(p.cursor) && nextPageSeq == p.nextPageSeq
         && windowMicros == p.windowMicros && endMicros == p.endMicros && done == p.done
         && readDigests.equals(p.readDigests) && nextRescanMillis == p.nextRescanMillis
-        && nullCursorRows == p.nullCursorRows;
+        && nullCursorRows == p.nullCursorRows && nextNullScanMillis == p.nextNullScanMillis;
   }
 
   @Override

@@ -108,6 +108,7 @@ class SyncPipelineIT {
 
     PipelineResult result = SyncPipeline.run(sync.options(false, sync.args("continuous", 3,
         "--pollInterval=500ms", "--safetyLag=1s", "--lookback=30s", "--rescanInterval=2s",
+        "--nullTimestampScanInterval=2s",
         "--maxBufferingDuration=500ms")));
     try {
       // 300 rows/s for 10 s, four to a timestamp, one in 40 stamped 10 s in the past.

@@ -36,7 +36,8 @@ class LateRowScanTest {
           .shard(0, 1).build();
       BigQueryShardReader reader = new BigQueryShardReader(bq.client,
           RetryPolicy.of(1, Duration.ofMillis(10), Duration.ofSeconds(1)), () -> {});
-      LateRowScan scan = new LateRowScan(true, BUCKET, LOOKBACK, Duration.ofSeconds(5), 1000);
+      LateRowScan scan = new LateRowScan(true, BUCKET, LOOKBACK, Duration.ofSeconds(5),
+          Duration.ofMinutes(5), 1000);
 
       // The page reads pass every row; their digests are folded in as they go.
       List<SourceRow> page = reader.page(query, Cursor.START, Micros.toInstant(NOW), 1000);
