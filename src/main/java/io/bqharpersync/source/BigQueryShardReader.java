@@ -118,6 +118,28 @@ public final class BigQueryShardReader {
     }, BigQueryShardReader::isRetriable, onRetry);
   }
 
+  /** See {@link ShardQuery#tableDigestBefore}. */
+  public BucketDigest tableDigestBefore(ShardQuery query, Instant upper) {
+    QueryJobConfiguration config = configuration(query.tableDigestBefore(upper), false);
+    return retry.run(() -> {
+      for (FieldValueList row : runQuery(config).iterateAll()) {
+        return new BucketDigest(row.get("row_count").getLongValue(),
+            row.get("id_digest").isNull() ? 0L : row.get("id_digest").getLongValue());
+      }
+      return BucketDigest.EMPTY;
+    }, BigQueryShardReader::isRetriable, onRetry);
+  }
+
+  /** See {@link ShardQuery#tableIdsBefore}: rows holding only their id and cursor. */
+  public List<SourceRow> tableIdsBefore(ShardQuery query, Instant upper) {
+    return rows(query, query.tableIdsBefore(upper));
+  }
+
+  /** See {@link ShardQuery#tableWindow}. */
+  public List<SourceRow> tableWindow(ShardQuery query, Instant lower, Instant upper) {
+    return rows(query, query.tableWindow(lower, upper));
+  }
+
   private List<SourceRow> rows(ShardQuery query, ShardQuery.Statement statement) {
     QueryJobConfiguration config = configuration(statement, false);
     return retry.run(() -> {

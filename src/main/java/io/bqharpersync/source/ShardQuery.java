@@ -172,6 +172,38 @@ public final class ShardQuery implements Serializable {
         params);
   }
 
+  /**
+   * Over the whole table (every shard): {@code COUNT(*)} and {@code BIT_XOR} of the id
+   * fingerprints of rows with an id and a timestamp before {@code upper}. The drift check compares
+   * each Harper node with this.
+   */
+  public Statement tableDigestBefore(Instant upper) {
+    return beforeStatement("SELECT COUNT(*) AS row_count, BIT_XOR(FARM_FINGERPRINT(CAST("
+        + quote(idColumn) + " AS STRING))) AS id_digest", upper);
+  }
+
+  /** Over the whole table: the id and cursor of every row with an id and a timestamp before {@code upper}. */
+  public Statement tableIdsBefore(Instant upper) {
+    return beforeStatement("SELECT " + quote(idColumn) + ", " + quote(cursorColumn), upper);
+  }
+
+  /** Over the whole table: every row with {@code lower <= ts <= upper}. */
+  public Statement tableWindow(Instant lower, Instant upper) {
+    String ts = quote(cursorColumn);
+    Map<String, QueryParameterValue> params = new LinkedHashMap<>();
+    params.put("lower_ts", QueryParameterValue.timestamp(micros(lower)));
+    params.put("upper_ts", QueryParameterValue.timestamp(micros(upper)));
+    return new Statement("SELECT " + selectList() + "\nFROM " + quote(table) + "\nWHERE " + ts
+        + " >= @lower_ts AND " + ts + " <= @upper_ts", params);
+  }
+
+  private Statement beforeStatement(String select, Instant upper) {
+    Map<String, QueryParameterValue> params = new LinkedHashMap<>();
+    params.put("upper_ts", QueryParameterValue.timestamp(micros(upper)));
+    return new Statement(select + "\nFROM " + quote(table) + "\nWHERE " + quote(cursorColumn)
+        + " < @upper_ts AND " + quote(idColumn) + " IS NOT NULL", params);
+  }
+
   private String selectList() {
     List<String> quoted = new ArrayList<>();
     for (String column : columns) {
