@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.StreamingOptions;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.ParDo;
 
@@ -35,7 +37,8 @@ public final class SyncPipeline {
         // 1. One element per shard; nothing else is shared between them.
         .apply("SeedShards", Create.of(shardNumbers(config.shards)))
         // 2. Each shard reads its rows page by page from its committed checkpoint on.
-        .apply("ReadShardPages", ParDo.of(ReadShardFn.of(readSpec(config, now))))
+        .apply("ReadShardPages",
+            ParDo.of(ReadShardFn.of(readSpec(config, now, pipelined(pipeline.getOptions(), config)))))
         .setCoder(SyncRecordCoder.of())
         // 3. Each row goes to the node that owns its primary key.
         .apply("KeyByOwningNode", KeyByNodeSlot.of(config.harper.nodeCount()))
@@ -50,7 +53,18 @@ public final class SyncPipeline {
                 .withRetryPolicy(RetryPolicy.defaults()));
   }
 
-  static ReadShardFn.Spec readSpec(SyncConfig config, Instant now) {
+  /**
+   * Whether every step runs at once, so a shard's commits can catch up with its reads. A runner
+   * that executes a bounded pipeline in batch (Flink, Dataflow) runs the read to its end before the
+   * writes start; holding the read back there would wait for commits that cannot come.
+   */
+  static boolean pipelined(PipelineOptions options, SyncConfig config) {
+    return config.mode == SyncMode.CONTINUOUS
+        || options.getRunner().getSimpleName().equals("DirectRunner")
+        || options.as(StreamingOptions.class).isStreaming();
+  }
+
+  static ReadShardFn.Spec readSpec(SyncConfig config, Instant now, boolean pipelined) {
     List<ShardQuery> queries = new ArrayList<>();
     for (int shard = 0; shard < config.shards; shard++) {
       queries.add(config.shardQuery(shard));
@@ -59,7 +73,8 @@ public final class SyncPipeline {
         config.requestTimeout, queries, config.pageRows,
         config.mode == SyncMode.BACKFILL ? config.backfillEnd(now) : null,
         config.safetyLag, config.pollInterval, config.lookback, config.rescanInterval,
-        config.nullScanInterval, config.bucketMicros(), config.readWindow, config.maxReadWindow, config.maxPagesInFlight,
+        config.nullScanInterval, config.bucketMicros(), config.readWindow, config.maxReadWindow,
+        pipelined ? config.maxPagesInFlight : Integer.MAX_VALUE,
         config.harper, config.harperDatabase, RetryPolicy.defaults());
   }
 

@@ -203,7 +203,8 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
       }
       progress = step.progress;
     }
-    if (pagesInFlight(shard, progress) >= spec.maxPagesInFlight) {
+    if (spec.maxPagesInFlight != Integer.MAX_VALUE
+        && pagesInFlight(shard, progress) >= spec.maxPagesInFlight) {
       heldBack.inc();
       return ProcessContinuation.resume().withResumeDelay(HOLD_BACK);
     }
