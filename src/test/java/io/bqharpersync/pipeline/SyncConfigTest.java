@@ -80,6 +80,19 @@ class SyncConfigTest {
   }
 
   @Test
+  void readsAreHeldBackOnlyWhereWritesRunAlongside() throws Exception {
+    SyncOptions backfill = options("--mode=backfill");
+    assertTrue(SyncPipeline.pipelined(backfill, SyncConfig.from(backfill)), "DirectRunner");
+    SyncOptions batch = options("--mode=backfill", "--runner=FlinkRunner");
+    assertFalse(SyncPipeline.pipelined(batch, SyncConfig.from(batch)),
+        "a batch runner reads everything before it writes anything");
+    SyncOptions streaming = options("--mode=backfill", "--runner=FlinkRunner", "--streaming=true");
+    assertTrue(SyncPipeline.pipelined(streaming, SyncConfig.from(streaming)));
+    SyncOptions continuous = options("--mode=continuous", "--runner=FlinkRunner");
+    assertTrue(SyncPipeline.pipelined(continuous, SyncConfig.from(continuous)));
+  }
+
+  @Test
   void durationsReadAsOperatorsWriteThem() {
     assertEquals(Duration.ofMillis(500), DurationText.parse("x", "500ms"));
     assertEquals(Duration.ofMinutes(5), DurationText.parse("x", "5m"));
