@@ -8,6 +8,7 @@ import io.bqharpersync.checkpoint.ShardCheckpoint;
 import io.bqharpersync.harper.DeadLetter;
 import io.bqharpersync.harper.HarperClient;
 import io.bqharpersync.harper.HarperException;
+import io.bqharpersync.pipeline.DurationText;
 import io.bqharpersync.pipeline.PipelineFile;
 import io.bqharpersync.pipeline.Preflight;
 import io.bqharpersync.pipeline.SyncConfig;
@@ -68,6 +69,13 @@ public final class DriftCheck {
     String getIdPrefix();
 
     void setIdPrefix(String value);
+
+    @Description("How long a node that differs is read again before it counts as drifted: "
+        + "replication is asynchronous, so rows committed just now may still be on their way.")
+    @Default.String("30s")
+    String getSettle();
+
+    void setSettle(String value);
   }
 
   /** What one node held against the source. */
@@ -104,13 +112,16 @@ public final class DriftCheck {
   private final BigQueryShardReader reader;
   private final HarperClient harper;
   private final String idPrefix;
+  private final Duration settle;
   private final ShardQuery query;
 
-  public DriftCheck(SyncConfig config, BigQueryShardReader reader, HarperClient harper, String idPrefix) {
+  public DriftCheck(SyncConfig config, BigQueryShardReader reader, HarperClient harper,
+      String idPrefix, Duration settle) {
     this.config = config;
     this.reader = reader;
     this.harper = harper;
     this.idPrefix = idPrefix;
+    this.settle = settle;
     this.query = config.shardQuery(0);
   }
 
@@ -137,7 +148,12 @@ public final class DriftCheck {
     for (int slot = 0; slot < harper.connection().nodeCount(); slot++) {
       NodeDrift drift = new NodeDrift(slot);
       drift.sourceRows = source.count();
+      long deadline = System.nanoTime() + settle.toNanos();
       Set<String> held = idsBefore(slot, upper);
+      while (!digestOf(held, deadLettered).equals(source) && System.nanoTime() < deadline) {
+        sleep(Duration.ofSeconds(1));
+        held = idsBefore(slot, upper);
+      }
       drift.harperRows = held.size();
       if (!digestOf(held, deadLettered).equals(source)) {
         if (sourceIds == null) {
@@ -161,6 +177,15 @@ public final class DriftCheck {
       report.add(drift);
     }
     return report;
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
   }
 
   private void compare(NodeDrift drift, Map<String, Long> sourceIds, Set<String> held,
@@ -284,7 +309,8 @@ public final class DriftCheck {
             config.requestTimeout), RetryPolicy.defaults(), () -> {});
     boolean ok = true;
     try (HarperClient harper = new HarperClient(config.harper)) {
-      DriftCheck check = new DriftCheck(config, reader, harper, options.getIdPrefix());
+      DriftCheck check = new DriftCheck(config, reader, harper, options.getIdPrefix(),
+          DurationText.parse("settle", options.getSettle()));
       Optional<Instant> until = check.checkedUntil();
       if (until.isEmpty()) {
         System.out.println("drift check: some shard of " + config.syncName

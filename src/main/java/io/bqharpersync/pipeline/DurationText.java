@@ -6,12 +6,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Parses durations as operators write them: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 2d}, or ISO-8601. */
-final class DurationText {
+public final class DurationText {
   private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
   private DurationText() {}
 
-  static Duration parse(String option, String text) {
+  public static Duration parse(String option, String text) {
     if (text == null || text.isBlank()) {
       throw new IllegalArgumentException("--" + option + ": a duration is required");
     }
