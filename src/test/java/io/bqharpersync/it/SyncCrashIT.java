@@ -99,10 +99,72 @@ class SyncCrashIT {
     }
   }
 
+  @Test
+  void aContinuousSyncKilledWhileRowsArriveStillDeliversEveryRow() throws Exception {
+    long seed = System.nanoTime();
+    Random random = new Random(seed);
+    try (LocalBigQuery bigquery = new LocalBigQuery(); HarperClient harper = LocalHarperCluster.client()) {
+      SyncFixture sync = new SyncFixture(bigquery.client, bigquery.server.endpoint(), "crashlive");
+      TelemetryGenerator rows = new TelemetryGenerator(sync.name);
+      long start = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()) - 3_600_000_000L;
+      TelemetryTable.insert(bigquery.client, sync.table, rows.rows(0, 20_000, start, 100_000, 2));
+      List<String> args = sync.args("continuous", 3, "--pageRows=2000", "--pollInterval=500ms",
+          "--safetyLag=1s",
+          "--lookback=30s", "--rescanInterval=2s", "--maxBufferingDuration=500ms");
+      Path log = Path.of("target", "crash-it-live-job.log");
+
+      // 400 rows/s for 30 s, four to a timestamp, one in 40 stamped 5 s late; meanwhile the job
+      // is killed twice and restarted.
+      long[] inserted = {0};
+      Thread inserter = new Thread(() -> {
+        try {
+          inserted[0] = rows.insertAtRate(bigquery.client, sync.table, 20_000, 400,
+              java.time.Duration.ofSeconds(30), 4, 40, java.time.Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      inserter.start();
+      Process job = startJob(args, log);
+      try {
+        for (int kill = 1; kill <= 2; kill++) {
+          // As above: a random point after this run's first commit.
+          long before = committed(sync, harper, 3);
+          long started = System.nanoTime();
+          while (job.isAlive() && committed(sync, harper, 3) == before
+              && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(60)) {
+            Thread.sleep(100);
+          }
+          long afterMillis = random.nextInt(3_000);
+          assertTrue(!job.waitFor(afterMillis, TimeUnit.MILLISECONDS), "the job runs until killed");
+          job.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+          System.out.printf("crash test, continuous (seed %d): killed run %d %d ms after its first"
+              + " commit; committed %d rows%n", seed, kill, afterMillis, committed(sync, harper, 3));
+          assertTrue(committed(sync, harper, 3) > before, "run " + kill + " committed rows");
+          job = startJob(args, log);
+        }
+        inserter.join();
+        SourceSnapshot source = SourceSnapshot.read(bigquery.client, sync.table, "id", "timestamp");
+        assertEquals(20_000 + inserted[0], source.rows.size());
+        // The bound: every row on every node within 60 s of the last insert.
+        for (ClusterVerifier.NodeReport report
+            : SyncFixture.verify(harper, source, sync.name, java.time.Duration.ofSeconds(60))) {
+          assertTrue(report.ok(), "node differs from the source: " + report);
+        }
+      } finally {
+        job.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
   private static long committed(SyncFixture sync, HarperClient harper) {
+    return committed(sync, harper, SHARDS);
+  }
+
+  private static long committed(SyncFixture sync, HarperClient harper, int shards) {
     long total = 0;
-    for (int shard = 0; shard < SHARDS; shard++) {
-      total += sync.checkpoint(harper, SHARDS, shard).map(ShardCheckpoint::recordsSynced).orElse(0L);
+    for (int shard = 0; shard < shards; shard++) {
+      total += sync.checkpoint(harper, shards, shard).map(ShardCheckpoint::recordsSynced).orElse(0L);
     }
     return total;
   }
