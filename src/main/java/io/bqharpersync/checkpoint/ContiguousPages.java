@@ -41,6 +41,17 @@ public final class ContiguousPages implements Serializable {
     boolean complete() {
       return done.cardinality() >= size;
     }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Pending && ((Pending) o).size == size && ((Pending) o).done.equals(done)
+          && ((Pending) o).maxCursor.equals(maxCursor);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(size, done, maxCursor);
+    }
   }
 
   /** A shard with nothing committed yet. */
@@ -107,6 +118,22 @@ public final class ContiguousPages implements Serializable {
 
   public Cursor committedCursor() {
     return committedCursor;
+  }
+
+  // Beam's SerializableCoder compares state by equals; without it, it warns on every run.
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof ContiguousPages)) {
+      return false;
+    }
+    ContiguousPages p = (ContiguousPages) o;
+    return nextPage == p.nextPage && committedCursor.equals(p.committedCursor)
+        && committedRecords == p.committedRecords && pending.equals(p.pending);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(nextPage, committedCursor, committedRecords);
   }
 
   /** Pages acked at least in part but not committed, for metrics and tests. */
