@@ -8,10 +8,10 @@ import io.bqharpersync.harper.HarperConnection;
 import io.bqharpersync.pipeline.PipelineFile;
 import io.bqharpersync.pipeline.SyncOptions;
 import io.bqharpersync.pipeline.SyncPipeline;
+import io.bqharpersync.record.Micros;
 import io.bqharpersync.source.BigQueryShardReader;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -138,7 +138,7 @@ public final class SyncBenchmark {
     TableId table = TableId.of("local-project", "bench", name.replace('-', '_'));
     TelemetryTable.create(bigquery, table);
     TelemetryGenerator generator = new TelemetryGenerator(name);
-    long start = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()) - 48L * 3600 * 1_000_000;
+    long start = Micros.now() - 48L * 3600 * 1_000_000;
     for (long from = 0; from < rows; from += 50_000) {
       int count = (int) Math.min(50_000, rows - from);
       TelemetryTable.insert(bigquery, table, generator.rows(from, count, start, 1_000_000, 3));

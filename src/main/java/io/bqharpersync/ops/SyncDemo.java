@@ -8,11 +8,11 @@ import io.bqharpersync.harper.HarperClient;
 import io.bqharpersync.pipeline.PipelineFile;
 import io.bqharpersync.pipeline.SyncOptions;
 import io.bqharpersync.pipeline.SyncPipeline;
+import io.bqharpersync.record.Micros;
 import io.bqharpersync.retry.RetryPolicy;
 import io.bqharpersync.source.BigQueryShardReader;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -45,7 +45,7 @@ public final class SyncDemo {
     BigQuery bigquery = BigQueryShardReader.client("local-project", endpoint, Duration.ofSeconds(60));
     TelemetryGenerator generator = new TelemetryGenerator(run);
 
-    long nowMicros = micros(Instant.now());
+    long nowMicros = Micros.now();
     long step = Math.max(1, 48L * 3600 * 1_000_000 / rows);
     System.out.printf("1. seeding %,d rows over the last 48 h into %s (three rows per timestamp)%n",
         rows, table.getProject() + "." + table.getDataset() + "." + table.getTable());
@@ -80,8 +80,8 @@ public final class SyncDemo {
         inserted[0] = generator.insertAtRate(bigquery, table, rows, rate,
             Duration.ofSeconds(duration), 4, 25, Duration.ofSeconds(20));
         List<Map<String, Object>> bad = new ArrayList<>();
-        bad.add(generator.badRow(rows + inserted[0], micros(Instant.now()), TelemetryGenerator.Bad.NULL_ID, 0));
-        bad.add(generator.badRow(rows + inserted[0] + 1, micros(Instant.now()),
+        bad.add(generator.badRow(rows + inserted[0], Micros.now(), TelemetryGenerator.Bad.NULL_ID, 0));
+        bad.add(generator.badRow(rows + inserted[0] + 1, Micros.now(),
             TelemetryGenerator.Bad.NULL_TIMESTAMP, 0));
         TelemetryTable.insert(bigquery, table, bad);
       } catch (InterruptedException e) {
@@ -194,9 +194,5 @@ public final class SyncDemo {
     while (!done.getAsBoolean() && System.nanoTime() < deadline) {
       Thread.sleep(1000);
     }
-  }
-
-  private static long micros(Instant instant) {
-    return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
   }
 }

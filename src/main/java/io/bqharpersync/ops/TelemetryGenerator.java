@@ -2,10 +2,9 @@ package io.bqharpersync.ops;
 
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.TableId;
+import io.bqharpersync.record.Micros;
 import io.bqharpersync.source.BigQueryRows;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -84,7 +83,7 @@ public final class TelemetryGenerator {
     while (System.nanoTime() < end) {
       due += rowsPerSecond * tick / 1000;
       List<Map<String, Object>> rows = new ArrayList<>();
-      long nowMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+      long nowMicros = Micros.now();
       long tickStart = nowMicros - nowMicros % 1000;
       long first = next;
       for (; next < from + due; next++) {

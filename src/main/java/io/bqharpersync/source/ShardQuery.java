@@ -112,7 +112,7 @@ public final class ShardQuery implements Serializable {
         .append("LIMIT @page_limit");
     Map<String, QueryParameterValue> params = shardParameters();
     params.put("cursor_ts", QueryParameterValue.timestamp(cursorMicros(after)));
-    params.put("upper_ts", QueryParameterValue.timestamp(micros(upper)));
+    params.put("upper_ts", QueryParameterValue.timestamp(Micros.of(upper)));
     params.put("cursor_id", cursorId(after));
     params.put("page_limit", QueryParameterValue.int64((long) limit));
     return new Statement(sql.toString(), params);
@@ -127,8 +127,8 @@ public final class ShardQuery implements Serializable {
         + "WHERE " + shardPredicate() + "\n"
         + "  AND " + ts + " >= @lower_ts AND " + ts + " <= @upper_ts";
     Map<String, QueryParameterValue> params = shardParameters();
-    params.put("lower_ts", QueryParameterValue.timestamp(micros(lower)));
-    params.put("upper_ts", QueryParameterValue.timestamp(micros(upper)));
+    params.put("lower_ts", QueryParameterValue.timestamp(Micros.of(lower)));
+    params.put("upper_ts", QueryParameterValue.timestamp(Micros.of(upper)));
     return new Statement(sql, params);
   }
 
@@ -148,8 +148,8 @@ public final class ShardQuery implements Serializable {
         + "GROUP BY bucket";
     Map<String, QueryParameterValue> params = shardParameters();
     params.put("bucket_micros", QueryParameterValue.int64(bucketMicros));
-    params.put("lower_ts", QueryParameterValue.timestamp(micros(lower)));
-    params.put("upper_ts", QueryParameterValue.timestamp(micros(upper)));
+    params.put("lower_ts", QueryParameterValue.timestamp(Micros.of(lower)));
+    params.put("upper_ts", QueryParameterValue.timestamp(Micros.of(upper)));
     return new Statement(sql, params);
   }
 
@@ -191,15 +191,15 @@ public final class ShardQuery implements Serializable {
   public Statement tableWindow(Instant lower, Instant upper) {
     String ts = quote(cursorColumn);
     Map<String, QueryParameterValue> params = new LinkedHashMap<>();
-    params.put("lower_ts", QueryParameterValue.timestamp(micros(lower)));
-    params.put("upper_ts", QueryParameterValue.timestamp(micros(upper)));
+    params.put("lower_ts", QueryParameterValue.timestamp(Micros.of(lower)));
+    params.put("upper_ts", QueryParameterValue.timestamp(Micros.of(upper)));
     return new Statement("SELECT " + selectList() + "\nFROM " + quote(table) + "\nWHERE " + ts
         + " >= @lower_ts AND " + ts + " <= @upper_ts", params);
   }
 
   private Statement beforeStatement(String select, Instant upper) {
     Map<String, QueryParameterValue> params = new LinkedHashMap<>();
-    params.put("upper_ts", QueryParameterValue.timestamp(micros(upper)));
+    params.put("upper_ts", QueryParameterValue.timestamp(Micros.of(upper)));
     return new Statement(select + "\nFROM " + quote(table) + "\nWHERE " + quote(cursorColumn)
         + " < @upper_ts AND " + quote(idColumn) + " IS NOT NULL", params);
   }
@@ -240,9 +240,6 @@ public final class ShardQuery implements Serializable {
     return QueryParameterValue.string(after.isStart() ? "" : after.id());
   }
 
-  static long micros(Instant instant) {
-    return Micros.of(instant);
-  }
 
   private static String quote(String identifier) {
     return "`" + identifier + "`";

@@ -10,10 +10,10 @@ import io.bqharpersync.ops.ClusterVerifier;
 import io.bqharpersync.ops.SourceSnapshot;
 import io.bqharpersync.ops.TelemetryGenerator;
 import io.bqharpersync.ops.TelemetryTable;
+import io.bqharpersync.record.Micros;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -39,7 +39,7 @@ class SyncCrashIT {
     Random random = new Random(seed);
     try (LocalBigQuery bigquery = new LocalBigQuery(); HarperClient harper = LocalHarperCluster.client()) {
       SyncFixture sync = new SyncFixture(bigquery.client, bigquery.server.endpoint(), "crash");
-      long start = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()) - 7_200_000_000L;
+      long start = Micros.now() - 7_200_000_000L;
       TelemetryTable.insert(bigquery.client, sync.table,
           new TelemetryGenerator(sync.name).rows(0, ROWS, start, 50_000, 2));
       List<String> args = sync.args("backfill", SHARDS, "--pageRows=" + PAGE_ROWS,
@@ -106,7 +106,7 @@ class SyncCrashIT {
     try (LocalBigQuery bigquery = new LocalBigQuery(); HarperClient harper = LocalHarperCluster.client()) {
       SyncFixture sync = new SyncFixture(bigquery.client, bigquery.server.endpoint(), "crashlive");
       TelemetryGenerator rows = new TelemetryGenerator(sync.name);
-      long start = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()) - 3_600_000_000L;
+      long start = Micros.now() - 3_600_000_000L;
       TelemetryTable.insert(bigquery.client, sync.table, rows.rows(0, 20_000, start, 100_000, 2));
       List<String> args = sync.args("continuous", 3, "--pageRows=2000", "--pollInterval=500ms",
           "--safetyLag=1s",

@@ -24,9 +24,8 @@ import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import io.bqharpersync.record.Cursor;
+import io.bqharpersync.record.Micros;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +52,7 @@ class SyncPipelineIT {
   }
 
   private static long nowMicros() {
-    return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+    return Micros.now();
   }
 
   private static void assertEveryNodeEqualsSource(SyncFixture sync, Duration settle) throws Exception {
