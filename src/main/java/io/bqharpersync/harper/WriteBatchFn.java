@@ -109,12 +109,18 @@ final class WriteBatchFn extends DoFn<KV<Integer, Iterable<SyncRecord>>, KV<Inte
     return Duration.ofNanos(Math.max(0, nowMicros - oldest) * 1000);
   }
 
-  /** Every record of the batch is handled once write() returns, so all of them are acked. */
+  /**
+   * Every record of the request is handled once write() returns, so all of them are acked, except
+   * those outside their shard's page sequence, which no checkpoint waits for.
+   */
   static List<PageAck> acksFor(List<SyncRecord> records) {
     Map<List<Long>, BitSet> indices = new HashMap<>();
     Map<List<Long>, Cursor> maxCursor = new HashMap<>();
     Map<List<Long>, Integer> sizes = new HashMap<>();
     for (SyncRecord record : records) {
+      if (record.pageSeq() == SyncRecord.UNTRACKED_PAGE) {
+        continue; // read behind the cursor (a re-scan, a row without timestamp): moves no checkpoint
+      }
       List<Long> page = List.of((long) record.shard(), record.pageSeq());
       indices.computeIfAbsent(page, p -> new BitSet()).set(record.pageIndex());
       maxCursor.merge(page, record.cursor(), Cursor::max);
