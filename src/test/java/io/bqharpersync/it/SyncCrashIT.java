@@ -51,14 +51,8 @@ class SyncCrashIT {
       for (int kill = 1; kill <= 3; kill++) {
         // Kill at a random point after the run has committed something of its own, so that each
         // kill lands mid-write rather than during start-up.
-        long before = committed(sync, harper);
         Process job = startJob(args, log);
-        long started = System.nanoTime();
-        while (job.isAlive() && committed(sync, harper) == before
-            && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(120)) {
-          Thread.sleep(100);
-        }
-        long progressMillis = (System.nanoTime() - started) / 1_000_000;
+        long progressMillis = awaitFirstCommit(job, sync, harper, SHARDS, 120);
         long afterMillis = random.nextInt(2_500);
         boolean ended = job.waitFor(afterMillis, TimeUnit.MILLISECONDS);
         if (!ended) {
@@ -130,11 +124,7 @@ class SyncCrashIT {
         for (int kill = 1; kill <= 2; kill++) {
           // As above: a random point after this run's first commit.
           long before = committed(sync, harper, 3);
-          long started = System.nanoTime();
-          while (job.isAlive() && committed(sync, harper, 3) == before
-              && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(60)) {
-            Thread.sleep(100);
-          }
+          awaitFirstCommit(job, sync, harper, 3, 60);
           long afterMillis = random.nextInt(3_000);
           assertTrue(!job.waitFor(afterMillis, TimeUnit.MILLISECONDS), "the job runs until killed");
           job.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
@@ -155,6 +145,21 @@ class SyncCrashIT {
         job.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
       }
     }
+  }
+
+  /**
+   * Waits, at most {@code boundSeconds}, until the job just started has committed rows of its
+   * own (or has ended); returns how long that took.
+   */
+  private static long awaitFirstCommit(Process job, SyncFixture sync, HarperClient harper,
+      int shards, long boundSeconds) throws InterruptedException {
+    long before = committed(sync, harper, shards);
+    long started = System.nanoTime();
+    while (job.isAlive() && committed(sync, harper, shards) == before
+        && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(boundSeconds)) {
+      Thread.sleep(100);
+    }
+    return (System.nanoTime() - started) / 1_000_000;
   }
 
   private static long committed(SyncFixture sync, HarperClient harper) {
