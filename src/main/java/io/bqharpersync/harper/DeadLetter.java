@@ -1,11 +1,13 @@
 package io.bqharpersync.harper;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bqharpersync.record.SyncRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * A record the target refused, as a row of the dead-letter table: the raw row exactly as it was
@@ -17,6 +19,16 @@ public final class DeadLetter {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private DeadLetter() {}
+
+  /** Calls {@code each} with every dead letter of {@code syncName} held by node {@code slot}. */
+  public static void scan(HarperClient client, int slot, String database, String syncName,
+      Consumer<JsonNode> each) {
+    client.scan(slot, database, TABLE, "id", "", 1000, letter -> {
+      if (syncName.equals(letter.path("syncName").asText())) {
+        each.accept(letter);
+      }
+    });
+  }
 
   public static String row(
       String syncName, String targetTable, SyncRecord record, String reason, Instant failedAt) {

@@ -33,7 +33,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * Checks that every Harper node holds exactly the rows of the source that the sync has committed,
@@ -236,10 +235,9 @@ public final class DriftCheck {
   private Set<String> deadLetteredBefore(Instant upper) {
     String upperText = BigQueryRows.timestampText(Micros.of(upper));
     Set<String> ids = new HashSet<>();
-    harper.scan(0, config.harperDatabase, DeadLetter.TABLE, "id", "", 1000, letter -> {
+    DeadLetter.scan(harper, 0, config.harperDatabase, config.syncName, letter -> {
       String sourceId = letter.path("sourceId").asText("");
-      if (config.syncName.equals(letter.path("syncName").asText()) && !sourceId.isEmpty()
-          && !letter.path("sourceId").isNull()) {
+      if (!sourceId.isEmpty() && !letter.path("sourceId").isNull()) {
         try {
           String cursor = MAPPER.readTree(letter.path("rawRow").asText()).path(config.cursorColumn).asText("");
           if (!cursor.isEmpty() && cursor.compareTo(upperText) < 0) {
@@ -292,12 +290,10 @@ public final class DriftCheck {
   }
 
   public static void main(String[] args) {
-    PipelineOptionsFactory.register(Options.class);
     Options options;
     SyncConfig config;
     try {
-      options = PipelineOptionsFactory.fromArgs(PipelineFile.expand(args)).withValidation()
-          .as(Options.class);
+      options = PipelineFile.options(args, Options.class);
       config = Preflight.check(SyncConfig.from(options));
     } catch (IllegalArgumentException e) {
       System.err.println("configuration error: " + e.getMessage());

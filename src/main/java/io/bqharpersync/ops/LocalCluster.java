@@ -1,12 +1,18 @@
 package io.bqharpersync.ops;
 
+import com.google.cloud.bigquery.TableId;
 import io.bqharpersync.harper.HarperConnection;
+import io.bqharpersync.pipeline.PipelineFile;
+import io.bqharpersync.pipeline.SyncOptions;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The cluster that {@code scripts/harper-cluster} starts, as the operator tools address it. */
+/**
+ * The cluster that {@code scripts/harper-cluster} starts, and the local sync definition, as the
+ * operator tools (demo, benchmarks) address them.
+ */
 public final class LocalCluster {
   private LocalCluster() {}
 
@@ -19,6 +25,20 @@ public final class LocalCluster {
     options.setEnforceImmutability(false);
     options.setEnforceEncodability(false);
     return options;
+  }
+
+  /** The local sync's definition and runner configuration, as the demo and benchmark run it. */
+  public static final String PIPELINE_FILE = "pipelines/telemetry-local.yaml";
+  public static final String RUNNER_CONFIG = "runner-configs/direct.yaml";
+
+  /** Options of a local sync of {@code table}: {@link #PIPELINE_FILE}, {@link #RUNNER_CONFIG}, then {@code more}. */
+  public static SyncOptions syncOptions(TableId table, String endpoint, String syncName,
+      String... more) {
+    List<String> args = new ArrayList<>(List.of("--pipelineFile=" + PIPELINE_FILE,
+        "--runnerConfig=" + RUNNER_CONFIG, "--sourceTable=" + TelemetryTable.qualifiedName(table),
+        "--bigQueryEndpoint=" + endpoint, "--syncName=" + syncName));
+    args.addAll(List.of(more));
+    return PipelineFile.options(args.toArray(new String[0]), SyncOptions.class);
   }
 
   /** Nodes from HARPER_NODES (comma-separated URLs), else 127.0.0.1..N from HARPER_NODES_COUNT. */

@@ -27,7 +27,7 @@ public final class SourceSnapshot {
 
   public static SourceSnapshot read(BigQuery bigquery, TableId table, String idColumn,
       String cursorColumn) throws InterruptedException {
-    String name = "`" + table.getProject() + "." + table.getDataset() + "." + table.getTable() + "`";
+    String name = "`" + TelemetryTable.qualifiedName(table) + "`";
     TableResult result = bigquery.query(
         QueryJobConfiguration.newBuilder("SELECT * FROM " + name).setUseLegacySql(false).build());
     FieldList fields = result.getSchema().getFields();

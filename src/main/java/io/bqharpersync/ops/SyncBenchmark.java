@@ -5,7 +5,6 @@ import com.google.cloud.bigquery.TableId;
 import io.bqharpersync.bqlocal.BigQueryLocal;
 import io.bqharpersync.harper.HarperClient;
 import io.bqharpersync.harper.HarperConnection;
-import io.bqharpersync.pipeline.PipelineFile;
 import io.bqharpersync.pipeline.SyncOptions;
 import io.bqharpersync.pipeline.SyncPipeline;
 import io.bqharpersync.record.Micros;
@@ -18,7 +17,6 @@ import java.util.List;
 import java.util.Set;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * End-to-end figures of the sync job on the DirectRunner, measured against the same cluster in
@@ -36,9 +34,6 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * The last line is {@code ratio: X.XX}, the median of the per-round ratios.
  */
 public final class SyncBenchmark {
-  private static final String PIPELINE = "pipelines/telemetry-local.yaml";
-  private static final String RUNNER = "runner-configs/direct.yaml";
-
   public static void main(String[] args) throws Exception {
     CommandLine line = new CommandLine(args, Set.of("rows", "rounds", "lagRate", "lagSeconds"));
     long rows = line.positiveLong("rows", 100_000);
@@ -52,7 +47,7 @@ public final class SyncBenchmark {
       BigQuery bigquery = BigQueryShardReader.client("local-project", server.endpoint(),
           Duration.ofSeconds(60));
       System.out.printf("rows per measurement: %,d; pipeline: %s on %s; nodes: %s%n", rows,
-          PIPELINE, RUNNER, harper.nodes());
+          LocalCluster.PIPELINE_FILE, LocalCluster.RUNNER_CONFIG, harper.nodes());
       // Unmeasured warm-up of both paths.
       HarperWriteBenchmark.plainLoop(harper, new SyntheticTelemetry(run + "-warmplain", rows / 4, 4, 1000), 1000);
       backfill(bigquery, server.endpoint(), run + "-warmsync", rows / 4);
@@ -89,7 +84,7 @@ public final class SyncBenchmark {
   private static double backfill(BigQuery bigquery, String endpoint, String name, long rows)
       throws Exception {
     TableId table = seed(bigquery, name, rows);
-    SyncOptions options = options(endpoint, table, name, "backfill");
+    SyncOptions options = LocalCluster.syncOptions(table, endpoint, name, "--mode=backfill");
     long started = System.nanoTime();
     PipelineResult.State state = SyncPipeline.run(options).waitUntilFinish();
     double seconds = (System.nanoTime() - started) / 1e9;
@@ -103,7 +98,7 @@ public final class SyncBenchmark {
   private static void lag(BigQuery bigquery, String endpoint, HarperConnection harper, String name,
       int rate, long seconds) throws Exception {
     TableId table = seed(bigquery, name, 0);
-    SyncOptions options = options(endpoint, table, name, "continuous");
+    SyncOptions options = LocalCluster.syncOptions(table, endpoint, name, "--mode=continuous");
     options.as(DirectOptions.class).setBlockOnRun(false);
     PipelineResult job = SyncPipeline.run(options);
     Thread.sleep(5_000);
@@ -137,21 +132,9 @@ public final class SyncBenchmark {
   private static TableId seed(BigQuery bigquery, String name, long rows) {
     TableId table = TableId.of("local-project", "bench", name.replace('-', '_'));
     TelemetryTable.create(bigquery, table);
-    TelemetryGenerator generator = new TelemetryGenerator(name);
-    long start = Micros.now() - 48L * 3600 * 1_000_000;
-    for (long from = 0; from < rows; from += 50_000) {
-      int count = (int) Math.min(50_000, rows - from);
-      TelemetryTable.insert(bigquery, table, generator.rows(from, count, start, 1_000_000, 3));
-    }
+    new TelemetryGenerator(name).insertRows(bigquery, table, rows,
+        Micros.now() - 48L * 3600 * 1_000_000, 1_000_000, 3);
     return table;
-  }
-
-  private static SyncOptions options(String endpoint, TableId table, String name, String mode) {
-    String[] args = PipelineFile.expand(new String[] {
-        "--pipelineFile=" + PIPELINE, "--runnerConfig=" + RUNNER,
-        "--sourceTable=" + table.getProject() + "." + table.getDataset() + "." + table.getTable(),
-        "--bigQueryEndpoint=" + endpoint, "--syncName=" + name, "--mode=" + mode});
-    return PipelineOptionsFactory.fromArgs(args).withValidation().as(SyncOptions.class);
   }
 
   private static double percentile(List<Double> sorted, double p) {

@@ -4,8 +4,8 @@ import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.TableId;
 import io.bqharpersync.checkpoint.CheckpointStore;
 import io.bqharpersync.checkpoint.ShardCheckpoint;
+import io.bqharpersync.harper.DeadLetter;
 import io.bqharpersync.harper.HarperClient;
-import io.bqharpersync.pipeline.PipelineFile;
 import io.bqharpersync.pipeline.SyncOptions;
 import io.bqharpersync.pipeline.SyncPipeline;
 import io.bqharpersync.record.Micros;
@@ -22,7 +22,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * The local demonstration of the product's main job: seeds a BigQuery table in the stand-in,
@@ -31,9 +30,6 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * source and prints a summary. Exits 0 only when verification passed.
  */
 public final class SyncDemo {
-  private static final String PIPELINE = "pipelines/telemetry-local.yaml";
-  private static final String RUNNER = "runner-configs/direct.yaml";
-
   public static void main(String[] args) throws Exception {
     CommandLine line = new CommandLine(args, Set.of("rows", "duration", "rate", "endpoint"));
     long rows = line.positiveLong("rows", 200_000);
@@ -48,22 +44,14 @@ public final class SyncDemo {
     long nowMicros = Micros.now();
     long step = Math.max(1, 48L * 3600 * 1_000_000 / rows);
     System.out.printf("1. seeding %,d rows over the last 48 h into %s (three rows per timestamp)%n",
-        rows, table.getProject() + "." + table.getDataset() + "." + table.getTable());
+        rows, TelemetryTable.qualifiedName(table));
     TelemetryTable.create(bigquery, table);
-    for (long from = 0; from < rows; from += 50_000) {
-      int count = (int) Math.min(50_000, rows - from);
-      TelemetryTable.insert(bigquery, table,
-          generator.rows(from, count, nowMicros - 48L * 3600 * 1_000_000, step * 3, 3));
-    }
+    generator.insertRows(bigquery, table, rows, nowMicros - 48L * 3600 * 1_000_000, step * 3, 3);
 
-    String[] syncArgs = PipelineFile.expand(new String[] {
-        "--pipelineFile=" + PIPELINE, "--runnerConfig=" + RUNNER,
-        "--sourceTable=" + table.getProject() + "." + table.getDataset() + "." + table.getTable(),
-        "--bigQueryEndpoint=" + endpoint, "--syncName=" + run});
-    SyncOptions options = PipelineOptionsFactory.fromArgs(syncArgs).withValidation().as(SyncOptions.class);
+    SyncOptions options = LocalCluster.syncOptions(table, endpoint, run);
     options.as(DirectOptions.class).setBlockOnRun(false);
-    System.out.printf("2. starting the continuous sync (%s + %s), %d shards%n", PIPELINE, RUNNER,
-        options.getShards());
+    System.out.printf("2. starting the continuous sync (%s + %s), %d shards%n",
+        LocalCluster.PIPELINE_FILE, LocalCluster.RUNNER_CONFIG, options.getShards());
     long started = System.nanoTime();
     PipelineResult job = SyncPipeline.run(options);
 
@@ -174,11 +162,7 @@ public final class SyncDemo {
 
     long deadLetters() {
       Set<String> ids = new HashSet<>();
-      harper.scan(0, "data", "SyncDeadLetter", "id", "", 1000, row -> {
-        if (run.equals(row.path("syncName").asText())) {
-          ids.add(row.path("id").asText());
-        }
-      });
+      DeadLetter.scan(harper, 0, "data", run, letter -> ids.add(letter.path("id").asText()));
       return ids.size();
     }
   }

@@ -66,6 +66,18 @@ public final class TelemetryGenerator {
   }
 
   /**
+   * Inserts rows {@code 0 .. count-1} as {@link #rows} lays them out, generating and inserting
+   * 50,000 at a time so that a large table never sits in memory whole.
+   */
+  public void insertRows(BigQuery bigquery, TableId table, long count, long startMicros,
+      long stepMicros, int tieGroup) {
+    for (long from = 0; from < count; from += 50_000) {
+      TelemetryTable.insert(bigquery, table, rows(from, (int) Math.min(50_000, count - from),
+          startMicros, stepMicros, tieGroup));
+    }
+  }
+
+  /**
    * Inserts rows at {@code rowsPerSecond} for {@code duration}, stamped with the time of their
    * insert, in inserts every 100 ms; {@code tieGroup} consecutive rows share a timestamp, and one
    * row in {@code lateEvery} (0 for none) is stamped {@code lateBy} in the past, so it arrives

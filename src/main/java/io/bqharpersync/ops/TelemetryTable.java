@@ -28,6 +28,11 @@ public final class TelemetryTable {
 
   private TelemetryTable() {}
 
+  /** {@code project.dataset.table}, as queries and {@code --sourceTable} name it. */
+  public static String qualifiedName(TableId table) {
+    return table.getProject() + "." + table.getDataset() + "." + table.getTable();
+  }
+
   public static void create(BigQuery bigquery, TableId table) {
     try {
       bigquery.create(DatasetInfo.of(table.getDataset()));

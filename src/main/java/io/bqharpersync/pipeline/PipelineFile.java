@@ -11,6 +11,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * Turns {@code --pipelineFile=pipelines/x.yaml} and {@code --runnerConfig=runner-configs/y.yaml}
@@ -24,6 +26,12 @@ public final class PipelineFile {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private PipelineFile() {}
+
+  /** Options of {@code type} from a command line, files expanded, checked by Beam's validation. */
+  public static <T extends PipelineOptions> T options(String[] args, Class<T> type) {
+    PipelineOptionsFactory.register(type);
+    return PipelineOptionsFactory.fromArgs(expand(args)).withValidation().as(type);
+  }
 
   public static String[] expand(String[] args) {
     Map<String, String> fromCommandLine = new LinkedHashMap<>();

@@ -1,7 +1,6 @@
 package io.bqharpersync.pipeline;
 
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * Command-line entry point: {@code --pipelineFile} and {@code --runnerConfig} are expanded into
@@ -13,12 +12,9 @@ public final class SyncMain {
   private SyncMain() {}
 
   public static void main(String[] args) {
-    PipelineOptionsFactory.register(SyncOptions.class);
     PipelineResult result;
     try {
-      SyncOptions options = PipelineOptionsFactory.fromArgs(PipelineFile.expand(args))
-          .withValidation().as(SyncOptions.class);
-      result = SyncPipeline.run(options);
+      result = SyncPipeline.run(PipelineFile.options(args, SyncOptions.class));
     } catch (IllegalArgumentException e) {
       System.err.println("configuration error: " + e.getMessage());
       System.exit(2);

@@ -159,11 +159,8 @@ class HarperIOWriteIT {
     reports.forEach(r -> assertTrue(r.ok(), r.toString()));
 
     Map<String, JsonNode> letters = new TreeMap<>();
-    client.scan(0, DB, DeadLetter.TABLE, "id", "", 1000, row -> {
-      if (row.path("syncName").asText().equals(prefix)) {
-        letters.put(row.path("sourceId").asText(), row);
-      }
-    });
+    DeadLetter.scan(client, 0, DB, prefix,
+        letter -> letters.put(letter.path("sourceId").asText(), letter));
     assertEquals(List.of(telemetry.id(10), telemetry.id(501), telemetry.id(999)),
         new ArrayList<>(letters.keySet()));
     for (JsonNode letter : letters.values()) {

@@ -5,6 +5,7 @@ import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.TableId;
 import io.bqharpersync.checkpoint.CheckpointStore;
 import io.bqharpersync.checkpoint.ShardCheckpoint;
+import io.bqharpersync.harper.DeadLetter;
 import io.bqharpersync.harper.HarperClient;
 import io.bqharpersync.ops.ClusterVerifier;
 import io.bqharpersync.ops.SourceSnapshot;
@@ -38,7 +39,7 @@ final class SyncFixture {
   }
 
   String sourceTable() {
-    return table.getProject() + "." + table.getDataset() + "." + table.getTable();
+    return TelemetryTable.qualifiedName(table);
   }
 
   /** Command-line style options for this sync against the local cluster; {@code extra} wins. */
@@ -97,11 +98,7 @@ final class SyncFixture {
   List<JsonNode> deadLetters(HarperClient client) {
     java.util.Map<String, JsonNode> rows = new java.util.TreeMap<>();
     for (int slot = 0; slot < client.connection().nodeCount(); slot++) {
-      client.scan(slot, DB, "SyncDeadLetter", "id", "", 1000, row -> {
-        if (name.equals(row.path("syncName").asText())) {
-          rows.put(row.path("id").asText(), row);
-        }
-      });
+      DeadLetter.scan(client, slot, DB, name, letter -> rows.put(letter.path("id").asText(), letter));
     }
     return new ArrayList<>(rows.values());
   }
