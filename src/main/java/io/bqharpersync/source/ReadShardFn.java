@@ -12,7 +12,9 @@ import io.bqharpersync.retry.RetryPolicy;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import org.apache.beam.sdk.coders.Coder;
@@ -130,6 +132,8 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
   private transient BigQueryShardReader reader;
   private transient HarperClient harper;
   private transient CheckpointStore checkpoints;
+  /** Per shard, the last committed page seen in Harper; commits only move forward. */
+  private transient Map<Integer, Long> committedPages;
 
   ReadShardFn(Spec spec) {
     this.spec = spec;
@@ -145,6 +149,7 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
       reader = new BigQueryShardReader(bigquery, spec.retry, queryRetries::inc);
       harper = new HarperClient(spec.harper);
       checkpoints = new CheckpointStore(harper, spec.harperDatabase, spec.retry);
+      committedPages = new HashMap<>();
     }
   }
 
@@ -250,8 +255,13 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
 
   /** Pages of this shard read but not yet committed. */
   private long pagesInFlight(int shard, ShardProgress progress) {
-    long committed = checkpoints.read(spec.syncName, spec.shardCount, shard)
-        .map(ShardCheckpoint::pageSeq).orElse(-1L);
+    // A commit seen once stays true, so Harper is asked only when the last one seen is too far back.
+    long committed = committedPages.getOrDefault(shard, -1L);
+    if (progress.nextPageSeq() - committed - 1 >= spec.maxPagesInFlight) {
+      committed = checkpoints.read(spec.syncName, spec.shardCount, shard)
+          .map(ShardCheckpoint::pageSeq).orElse(-1L);
+      committedPages.put(shard, committed);
+    }
     return progress.nextPageSeq() - committed - 1;
   }
 
