@@ -1,7 +1,8 @@
 package io.bqharpersync.checkpoint;
 
 import io.bqharpersync.harper.HarperClient;
-import io.bqharpersync.harper.HarperConnection;
+import io.bqharpersync.harper.HarperTarget;
+import io.bqharpersync.record.PageAck;
 import io.bqharpersync.retry.RetryPolicy;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,9 +25,8 @@ import org.apache.beam.sdk.values.KV;
  * both at or behind what Harper holds; the restarted reader re-reads from the stored cursor and
  * re-upserts, which is idempotent by primary key (at-least-once delivery, exact final content).
  */
-public final class CommitCheckpointsFn extends DoFn<KV<Integer, PageAck>, ShardCheckpoint> {
-  private final HarperConnection connection;
-  private final String database;
+final class CommitCheckpointsFn extends DoFn<KV<Integer, PageAck>, ShardCheckpoint> {
+  private final HarperTarget target;
   private final String syncName;
   private final int shardCount;
   private final RetryPolicy retry;
@@ -39,16 +39,13 @@ public final class CommitCheckpointsFn extends DoFn<KV<Integer, PageAck>, ShardC
 
   @StateId("last")
   private final StateSpec<ValueState<ShardCheckpoint>> lastSpec =
-      StateSpecs.value(SerializableCoder.of(ShardCheckpoint.class));
+      StateSpecs.value(ShardCheckpoint.CODER);
 
   private transient HarperClient client;
   private transient CheckpointStore store;
 
-  public CommitCheckpointsFn(
-      HarperConnection connection, String database, String syncName, int shardCount,
-      RetryPolicy retry) {
-    this.connection = connection;
-    this.database = database;
+  CommitCheckpointsFn(HarperTarget target, String syncName, int shardCount, RetryPolicy retry) {
+    this.target = target;
     this.syncName = syncName;
     this.shardCount = shardCount;
     this.retry = retry;
@@ -56,8 +53,8 @@ public final class CommitCheckpointsFn extends DoFn<KV<Integer, PageAck>, ShardC
 
   @Setup
   public void setup() {
-    client = new HarperClient(connection);
-    store = new CheckpointStore(client, database, retry);
+    client = new HarperClient(target.connection());
+    store = new CheckpointStore(client, target.database(), retry);
   }
 
   @ProcessElement

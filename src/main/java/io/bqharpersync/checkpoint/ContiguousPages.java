@@ -1,6 +1,7 @@
 package io.bqharpersync.checkpoint;
 
 import io.bqharpersync.record.Cursor;
+import io.bqharpersync.record.PageAck;
 import java.io.Serializable;
 import java.util.BitSet;
 import java.util.Optional;

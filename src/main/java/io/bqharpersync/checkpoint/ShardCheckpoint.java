@@ -4,43 +4,31 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bqharpersync.record.Cursor;
-import java.io.Serializable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Instant;
-import java.util.Objects;
-import org.apache.beam.sdk.coders.DefaultCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
  * One row of {@code SyncCheckpoint}: every record of shard {@code shard} (of {@code shardCount})
  * up to {@code cursor} is in Harper. A different shard count partitions the table differently, so
  * it is part of the key and a checkpoint of another count is never reused.
  */
-@DefaultCoder(SerializableCoder.class)
-public final class ShardCheckpoint implements Serializable {
-  private static final long serialVersionUID = 1L;
+public record ShardCheckpoint(
+    String syncName,
+    int shardCount,
+    int shard,
+    Cursor cursor,
+    long pageSeq,
+    long recordsSynced,
+    SyncPhase phase,
+    Instant updatedAt) {
   private static final ObjectMapper MAPPER = new ObjectMapper();
-
-  private final String syncName;
-  private final int shardCount;
-  private final int shard;
-  private final Cursor cursor;
-  private final long pageSeq;
-  private final long recordsSynced;
-  private final SyncPhase phase;
-  private final Instant updatedAt;
-
-  public ShardCheckpoint(
-      String syncName, int shardCount, int shard, Cursor cursor, long pageSeq, long recordsSynced,
-      SyncPhase phase, Instant updatedAt) {
-    this.syncName = syncName;
-    this.shardCount = shardCount;
-    this.shard = shard;
-    this.cursor = cursor;
-    this.pageSeq = pageSeq;
-    this.recordsSynced = recordsSynced;
-    this.phase = phase;
-    this.updatedAt = updatedAt;
-  }
+  public static final ShardCheckpointCoder CODER = new ShardCheckpointCoder();
 
   public static String key(String syncName, int shardCount, int shard) {
     return syncName + "/" + shardCount + "/" + shard;
@@ -48,38 +36,6 @@ public final class ShardCheckpoint implements Serializable {
 
   public String key() {
     return key(syncName, shardCount, shard);
-  }
-
-  public String syncName() {
-    return syncName;
-  }
-
-  public int shardCount() {
-    return shardCount;
-  }
-
-  public int shard() {
-    return shard;
-  }
-
-  public Cursor cursor() {
-    return cursor;
-  }
-
-  public long pageSeq() {
-    return pageSeq;
-  }
-
-  public long recordsSynced() {
-    return recordsSynced;
-  }
-
-  public SyncPhase phase() {
-    return phase;
-  }
-
-  public Instant updatedAt() {
-    return updatedAt;
   }
 
   public String toJson() {
@@ -111,24 +67,32 @@ public final class ShardCheckpoint implements Serializable {
   }
 
   @Override
-  public boolean equals(Object o) {
-    if (!(o instanceof ShardCheckpoint)) {
-      return false;
-    }
-    ShardCheckpoint c = (ShardCheckpoint) o;
-    return syncName.equals(c.syncName) && shardCount == c.shardCount && shard == c.shard
-        && cursor.equals(c.cursor) && pageSeq == c.pageSeq && recordsSynced == c.recordsSynced
-        && phase == c.phase && updatedAt.equals(c.updatedAt);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(syncName, shardCount, shard, cursor, pageSeq);
-  }
-
-  @Override
   public String toString() {
     return "ShardCheckpoint{" + key() + ", cursor=" + cursor + ", page=" + pageSeq + ", records="
         + recordsSynced + ", phase=" + phase.label() + "}";
+  }
+
+  /** Field by field; the phase by its label, the time as epoch seconds and nanos. */
+  public static final class ShardCheckpointCoder extends AtomicCoder<ShardCheckpoint> {
+    @Override
+    public void encode(ShardCheckpoint c, OutputStream out) throws IOException {
+      StringUtf8Coder.of().encode(c.syncName, out);
+      VarIntCoder.of().encode(c.shardCount, out);
+      VarIntCoder.of().encode(c.shard, out);
+      Cursor.CODER.encode(c.cursor, out);
+      VarLongCoder.of().encode(c.pageSeq, out);
+      VarLongCoder.of().encode(c.recordsSynced, out);
+      StringUtf8Coder.of().encode(c.phase.label(), out);
+      VarLongCoder.of().encode(c.updatedAt.getEpochSecond(), out);
+      VarIntCoder.of().encode(c.updatedAt.getNano(), out);
+    }
+
+    @Override
+    public ShardCheckpoint decode(InputStream in) throws IOException {
+      return new ShardCheckpoint(StringUtf8Coder.of().decode(in), VarIntCoder.of().decode(in),
+          VarIntCoder.of().decode(in), Cursor.CODER.decode(in), VarLongCoder.of().decode(in),
+          VarLongCoder.of().decode(in), SyncPhase.fromLabel(StringUtf8Coder.of().decode(in)),
+          Instant.ofEpochSecond(VarLongCoder.of().decode(in), VarIntCoder.of().decode(in)));
+    }
   }
 }

@@ -28,12 +28,12 @@ public final class BatchSizePolicy implements Serializable {
 
   public static BatchSizePolicy fixed(int size) {
     if (size < 1 || size > 100_000) {
-      throw new IllegalArgumentException("batchSize: must be within 1..100000, got " + size);
+      throw new IllegalArgumentException("must be within 1..100000, got " + size);
     }
     return new BatchSizePolicy(size, size, size);
   }
 
-  /** {@code adaptive} or a number; errors name the option. */
+  /** {@code adaptive} or a number of records. */
   public static BatchSizePolicy parse(String text) {
     if (text == null || text.isBlank() || text.trim().equalsIgnoreCase("adaptive")) {
       return adaptive();
@@ -42,7 +42,7 @@ public final class BatchSizePolicy implements Serializable {
       return fixed(Integer.parseInt(text.trim()));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          "batchSize: expected 'adaptive' or a number of records, got '" + text + "'");
+          "expected 'adaptive' or a number of records, got '" + text + "'");
     }
   }
 

@@ -72,15 +72,19 @@ public final class HarperConnection implements Serializable {
         null);
   }
 
-  private static void validateUrl(String url) {
-    URI uri;
+  /** Whether {@code url} can be a node's operations API: http(s) with a host. */
+  public static boolean isNodeUrl(String url) {
     try {
-      uri = URI.create(requireNonNull(url, "node URL"));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("nodes: not a URL: '" + url + "'", e);
+      URI uri = URI.create(url);
+      return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          && uri.getHost() != null;
+    } catch (IllegalArgumentException | NullPointerException e) {
+      return false;
     }
-    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-        || uri.getHost() == null) {
+  }
+
+  private static void validateUrl(String url) {
+    if (!isNodeUrl(url)) {
       throw new IllegalArgumentException(
           "nodes: expected http(s)://host:port for a Harper operations API, got '" + url + "'");
     }

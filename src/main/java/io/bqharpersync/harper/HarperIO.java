@@ -2,165 +2,99 @@ package io.bqharpersync.harper;
 
 import static java.util.Objects.requireNonNull;
 
-import io.bqharpersync.checkpoint.CommitCheckpointsFn;
-import io.bqharpersync.checkpoint.ShardCheckpoint;
+import io.bqharpersync.record.PageAck;
+import io.bqharpersync.record.SyncName;
 import io.bqharpersync.record.SyncRecord;
-import io.bqharpersync.retry.RetryPolicy;
-import java.util.regex.Pattern;
 import org.apache.beam.sdk.transforms.GroupIntoBatches;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.joda.time.Duration;
 
 /**
- * Writes records into a Harper cluster and commits per-shard checkpoints behind them.
+ * Writes records into a Harper cluster, each into the node that owns its primary key.
  *
  * <pre>{@code
- * PCollection<KV<Integer, SyncRecord>> bySlot = ...;   // key: node slot, see KeyByNodeSlot
- * PCollection<ShardCheckpoint> committed = bySlot.apply(
+ * HarperIO.WriteResult result = records.apply(
  *     HarperIO.write()
- *         .withConnection(HarperConnection.of(nodes, user, password))
- *         .withTable("data", "BigQueryData")
- *         .withCheckpoints("orders-sync", shardCount));
+ *         .withTarget(HarperTarget.from(options, requestTimeout))
+ *         .withDeadLetterName("orders-sync"));
+ * result.acknowledged();   // PageAcks: what is durably handled, for a checkpoint step
  * }</pre>
  *
  * <p><b>Guarantees.</b> Delivery is at least once and upserts are idempotent by primary key, so
  * the final content is exact. Every record is either upserted or written to {@code
- * SyncDeadLetter} with Harper's reason; none is dropped. A shard's checkpoint never passes a
- * record of that shard that is not yet handled (see {@code ContiguousPages}), so after a crash the
- * reader resumes from a point where nothing is missing.
+ * SyncDeadLetter} with Harper's reason; none is dropped. A record is acknowledged only once it is
+ * one or the other, so a checkpoint built on the acknowledgements never passes a record that is
+ * not yet handled.
  *
- * <p><b>Batching.</b> Records are grouped per node slot ({@link GroupIntoBatches}) up to the
- * policy's largest size or {@link Write#withMaxBufferingDuration}, whichever comes first; each
- * group is then upserted in requests of the size {@link BatchSizePolicy} gives for its lag.
+ * <p><b>Routing and batching.</b> Records are keyed by the node slot that owns their key ({@link
+ * KeyByNodeSlot}), grouped per slot ({@link GroupIntoBatches}) up to the batch policy's largest
+ * size or the buffering duration, whichever comes first; each group is then upserted in requests
+ * of the size {@link BatchSizePolicy} gives for its lag.
  */
 public final class HarperIO {
-  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
-
   private HarperIO() {}
 
+  /** A write with the defaults of {@code HarperWriteOptions}; a target and a name are required. */
   public static Write write() {
-    return new Write(null, "data", null, null, 0, BatchSizePolicy.fixed(1000), Duration.standardSeconds(1),
-        RetryPolicy.defaults());
+    return new Write(null, WriteTuning.defaults(), null);
   }
 
   /** See {@link HarperIO}. Immutable: each {@code withX} returns a new transform. */
-  public static final class Write
-      extends PTransform<PCollection<KV<Integer, SyncRecord>>, PCollection<ShardCheckpoint>> {
-    private final HarperConnection connection;
-    private final String database;
-    private final String table;
-    private final String syncName;
-    private final int shardCount;
-    private final BatchSizePolicy batchSize;
-    private final Duration maxBufferingDuration;
-    private final RetryPolicy retryPolicy;
+  public static final class Write extends PTransform<PCollection<SyncRecord>, WriteResult> {
+    private final HarperTarget target;
+    private final WriteTuning tuning;
+    private final String deadLetterName;
 
-    private Write(
-        HarperConnection connection, String database, String table, String syncName,
-        int shardCount, BatchSizePolicy batchSize, Duration maxBufferingDuration, RetryPolicy retryPolicy) {
-      this.connection = connection;
-      this.database = database;
-      this.table = table;
-      this.syncName = syncName;
-      this.shardCount = shardCount;
-      this.batchSize = batchSize;
-      this.maxBufferingDuration = maxBufferingDuration;
-      this.retryPolicy = retryPolicy;
+    private Write(HarperTarget target, WriteTuning tuning, String deadLetterName) {
+      this.target = target;
+      this.tuning = tuning;
+      this.deadLetterName = deadLetterName;
     }
 
-    public Write withConnection(HarperConnection connection) {
-      requireNonNull(connection, "connection");
-      return new Write(connection, database, table, syncName, shardCount, batchSize,
-          maxBufferingDuration, retryPolicy);
+    /** The nodes, login, database and table to write to. */
+    public Write withTarget(HarperTarget target) {
+      return new Write(requireNonNull(target, "target"), tuning, deadLetterName);
     }
 
-    public Write withTable(String database, String table) {
-      return new Write(connection, identifier("database", database), identifier("table", table),
-          syncName, shardCount, batchSize, maxBufferingDuration, retryPolicy);
+    /** Batch sizes, buffering and retries. */
+    public Write withTuning(WriteTuning tuning) {
+      return new Write(target, requireNonNull(tuning, "tuning"), deadLetterName);
     }
 
-    /**
-     * Names this sync's checkpoints: rows {@code syncName/shardCount/shard} of {@code
-     * SyncCheckpoint}.
-     */
-    public Write withCheckpoints(String syncName, int shardCount) {
-      if (syncName == null || !syncName.matches("[A-Za-z0-9_.-]{1,100}")) {
+    /** The name refused records are filed under in {@code SyncDeadLetter}. */
+    public Write withDeadLetterName(String name) {
+      if (!SyncName.isValid(name)) {
         throw new IllegalArgumentException(
-            "syncName: 1-100 letters, digits, '_', '.' or '-', got '" + syncName + "'");
+            "deadLetterName: " + SyncName.EXPECTED + ", got '" + name + "'");
       }
-      if (shardCount < 1) {
-        throw new IllegalArgumentException("shardCount: must be >= 1, got " + shardCount);
-      }
-      return new Write(connection, database, table, syncName, shardCount, batchSize,
-          maxBufferingDuration, retryPolicy);
-    }
-
-    /** A fixed number of records per upsert request. */
-    public Write withMaxBatchSize(int maxBatchSize) {
-      return withBatchSizePolicy(BatchSizePolicy.fixed(maxBatchSize));
-    }
-
-    /** Records per upsert request as a function of how far behind the batch is. */
-    public Write withBatchSizePolicy(BatchSizePolicy policy) {
-      requireNonNull(policy, "batchSizePolicy");
-      return new Write(connection, database, table, syncName, shardCount, policy,
-          maxBufferingDuration, retryPolicy);
-    }
-
-    /** How long a record may wait for its batch to fill; bounds latency when inflow is slow. */
-    public Write withMaxBufferingDuration(java.time.Duration maxBuffering) {
-      if (maxBuffering == null || maxBuffering.isNegative() || maxBuffering.isZero()) {
-        throw new IllegalArgumentException(
-            "maxBufferingDuration: must be positive, got " + maxBuffering);
-      }
-      return new Write(connection, database, table, syncName, shardCount, batchSize,
-          Duration.millis(maxBuffering.toMillis()), retryPolicy);
-    }
-
-    public Write withRetryPolicy(RetryPolicy retryPolicy) {
-      requireNonNull(retryPolicy, "retryPolicy");
-      return new Write(connection, database, table, syncName, shardCount, batchSize,
-          maxBufferingDuration, retryPolicy);
-    }
-
-    private static String identifier(String what, String value) {
-      if (value == null || !IDENTIFIER.matcher(value).matches()) {
-        throw new IllegalArgumentException(
-            what + ": must be a Harper identifier ([A-Za-z_][A-Za-z0-9_]*), got '" + value + "'");
-      }
-      return value;
+      return new Write(target, tuning, name);
     }
 
     @Override
-    public PCollection<ShardCheckpoint> expand(PCollection<KV<Integer, SyncRecord>> records) {
-      if (connection == null) {
-        throw new IllegalArgumentException("connection: HarperIO.write() needs withConnection(..)");
+    public WriteResult expand(PCollection<SyncRecord> records) {
+      if (target == null) {
+        throw new IllegalArgumentException("target: HarperIO.write() needs withTarget(..)");
       }
-      if (table == null) {
-        throw new IllegalArgumentException("table: HarperIO.write() needs withTable(..)");
+      if (deadLetterName == null) {
+        throw new IllegalArgumentException(
+            "deadLetterName: HarperIO.write() needs withDeadLetterName(..)");
       }
-      if (syncName == null) {
-        throw new IllegalArgumentException("syncName: HarperIO.write() needs withCheckpoints(..)");
-      }
-      return records
-          .apply("BatchPerNodeSlot",
-              GroupIntoBatches.<Integer, SyncRecord>ofSize(batchSize.max())
-                  .withMaxBufferingDuration(maxBufferingDuration))
-          .apply("UpsertIntoOwningNode",
-              ParDo.of(new WriteBatchFn(connection, database, table, syncName, batchSize,
-                  retryPolicy)))
-          .apply("CommitShardCheckpoints",
-              ParDo.of(new CommitCheckpointsFn(connection, database, syncName, shardCount,
-                  retryPolicy)));
+      PCollection<PageAck> acks = records
+          .apply("KeyByOwningNode", KeyByNodeSlot.of(target.connection().nodeCount()))
+          .apply("BatchPerNode",
+              GroupIntoBatches.<Integer, SyncRecord>ofSize(tuning.batchSize().max())
+                  .withMaxBufferingDuration(
+                      Duration.millis(tuning.maxBufferingDuration().toMillis())))
+          .apply("UpsertIntoOwningNode", ParDo.of(new WriteBatchFn(target, tuning, deadLetterName)))
+          .setCoder(PageAck.CODER);
+      return new WriteResult(records.getPipeline(), acks);
     }
 
     @Override
     public String toString() {
-      return "HarperIO.Write{" + connection + ", " + database + "." + table + ", sync=" + syncName
-          + "/" + shardCount + ", batchSize=" + batchSize + ", " + retryPolicy + "}";
+      return "HarperIO.Write{" + target + ", " + tuning + ", deadLetters=" + deadLetterName + "}";
     }
   }
 }

@@ -1,10 +1,9 @@
 package io.bqharpersync.harper;
 
-import io.bqharpersync.checkpoint.PageAck;
+import io.bqharpersync.record.PageAck;
 import io.bqharpersync.record.Cursor;
 import io.bqharpersync.record.Micros;
 import io.bqharpersync.record.SyncRecord;
-import io.bqharpersync.retry.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -22,13 +21,10 @@ import org.apache.beam.sdk.values.KV;
  * that are now durably handled (written or dead-lettered). Nothing is acknowledged for a batch
  * whose write throws, so its records' checkpoints cannot move.
  */
-final class WriteBatchFn extends DoFn<KV<Integer, Iterable<SyncRecord>>, KV<Integer, PageAck>> {
-  private final HarperConnection connection;
-  private final String database;
-  private final String table;
-  private final String syncName;
-  private final BatchSizePolicy batchSize;
-  private final RetryPolicy retry;
+final class WriteBatchFn extends DoFn<KV<Integer, Iterable<SyncRecord>>, PageAck> {
+  private final HarperTarget target;
+  private final WriteTuning tuning;
+  private final String deadLetterName;
 
   private final Counter recordsWritten = Metrics.counter(HarperIO.class, "records_written");
   private final Counter deadLetters = Metrics.counter(HarperIO.class, "dead_letters");
@@ -42,23 +38,18 @@ final class WriteBatchFn extends DoFn<KV<Integer, Iterable<SyncRecord>>, KV<Inte
   private transient HarperClient client;
   private transient BatchWriter writer;
 
-  WriteBatchFn(
-      HarperConnection connection, String database, String table, String syncName,
-      BatchSizePolicy batchSize, RetryPolicy retry) {
-    this.connection = connection;
-    this.database = database;
-    this.table = table;
-    this.syncName = syncName;
-    this.batchSize = batchSize;
-    this.retry = retry;
+  WriteBatchFn(HarperTarget target, WriteTuning tuning, String deadLetterName) {
+    this.target = target;
+    this.tuning = tuning;
+    this.deadLetterName = deadLetterName;
   }
 
   @Setup
   public void setup() {
-    client = new HarperClient(connection);
+    client = new HarperClient(target.connection());
     writer =
         new BatchWriter(
-            client, database, table, syncName, retry,
+            client, target.database(), target.table(), deadLetterName, tuning.retry(),
             new BatchWriter.Listener() {
               @Override
               public void retried() {
@@ -74,10 +65,10 @@ final class WriteBatchFn extends DoFn<KV<Integer, Iterable<SyncRecord>>, KV<Inte
 
   @ProcessElement
   public void process(
-      @Element KV<Integer, Iterable<SyncRecord>> batch, OutputReceiver<KV<Integer, PageAck>> out) {
+      @Element KV<Integer, Iterable<SyncRecord>> batch, OutputReceiver<PageAck> out) {
     List<SyncRecord> records = new ArrayList<>();
     batch.getValue().forEach(records::add);
-    int size = batchSize.sizeFor(lagOf(records));
+    int size = tuning.batchSize().sizeFor(lagOf(records));
     for (int from = 0; from < records.size(); from += size) {
       List<SyncRecord> request = records.subList(from, Math.min(records.size(), from + size));
       long started = System.nanoTime();
@@ -89,7 +80,7 @@ final class WriteBatchFn extends DoFn<KV<Integer, Iterable<SyncRecord>>, KV<Inte
       // Ack per request, not per batch: checkpoints then trail the writes by one request, which
       // bounds what a crash makes the next job write again.
       for (PageAck ack : acksFor(request)) {
-        out.output(KV.of(ack.shard(), ack));
+        out.output(ack);
       }
     }
   }

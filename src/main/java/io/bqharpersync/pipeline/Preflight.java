@@ -10,12 +10,13 @@ import com.google.cloud.bigquery.TableId;
 import io.bqharpersync.checkpoint.CheckpointStore;
 import io.bqharpersync.harper.DeadLetter;
 import io.bqharpersync.harper.HarperClient;
-import io.bqharpersync.harper.HarperConnection;
+import io.bqharpersync.harper.HarperTarget;
 import io.bqharpersync.harper.HarperException;
 import io.bqharpersync.record.Cursor;
 import io.bqharpersync.retry.RetryPolicy;
 import io.bqharpersync.source.BigQueryShardReader;
 import io.bqharpersync.source.ShardQuery;
+import io.bqharpersync.source.SourceTable;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,31 +40,25 @@ public final class Preflight {
   private Preflight() {}
 
   public static SyncConfig check(SyncConfig config) {
-    HarperConnection harper = checkHarper(config);
-    BigQuery bigquery = BigQueryShardReader.client(config.bigQueryProject, config.bigQueryEndpoint,
-        config.requestTimeout);
-    FieldList fields = sourceSchema(bigquery, config);
-    List<String> columns = config.columns.isEmpty() ? names(fields) : config.columns;
+    HarperTarget target = checkHarper(config);
+    SourceTable source = config.source();
+    BigQuery bigquery = source.client();
+    FieldList fields = sourceSchema(bigquery, source);
+    List<String> columns = source.columns().isEmpty() ? names(fields) : source.columns();
     for (String column : columns) {
-      field(fields, column, "columns", config);
+      field(fields, column, "columns", source);
     }
-    ShardQuery.IdType idType = idType(field(fields, config.idColumn, "idColumn", config));
-    Field cursor = field(fields, config.cursorColumn, "cursorColumn", config);
+    ShardQuery.IdType idType = idType(field(fields, source.idColumn(), "idColumn", source));
+    Field cursor = field(fields, source.cursorColumn(), "cursorColumn", source);
     if (cursor.getType() != LegacySQLTypeName.TIMESTAMP) {
-      throw new IllegalArgumentException("--cursorColumn: column '" + config.cursorColumn + "' of "
-          + config.sourceTable + " is " + cursor.getType() + "; it must be a TIMESTAMP");
+      throw new IllegalArgumentException("--cursorColumn: column '" + source.cursorColumn()
+          + "' of " + source.table() + " is " + cursor.getType() + "; it must be a TIMESTAMP");
     }
-    List<String> selected = new ArrayList<>(columns);
-    for (String needed : List.of(config.idColumn, config.cursorColumn)) {
-      if (!selected.contains(needed)) {
-        selected.add(needed);
-      }
-    }
-    SyncConfig resolved = config.resolved(selected, idType, harper);
+    SyncConfig resolved = config.withSource(source.resolved(columns, idType)).withTarget(target);
     BigQueryShardReader reader = new BigQueryShardReader(bigquery, QUICK, () -> {});
     try {
-      long bytes = reader.dryRunBytes(
-          resolved.shardQuery(0).page(Cursor.START, Instant.now(), resolved.pageRows));
+      long bytes = reader.dryRunBytes(resolved.source().shardQuery(0, resolved.reading().shards())
+          .page(Cursor.START, Instant.now(), resolved.reading().pageRows()));
       LOG.info("preflight: a first page of a shard would process {} bytes", bytes);
     } catch (BigQueryException e) {
       throw new IllegalArgumentException("--sourceTable: BigQuery rejected the shard query: "
@@ -73,36 +68,36 @@ public final class Preflight {
     return resolved;
   }
 
-  private static HarperConnection checkHarper(SyncConfig config) {
-    HarperConnection harper = config.harper;
-    if (config.harperSeedNode != null) {
-      harper = harper.withNodes(discover(config));
+  private static HarperTarget checkHarper(SyncConfig config) {
+    HarperTarget target = config.target();
+    if (target.seedNode() != null) {
+      target = target.withNodes(discover(target));
     }
-    try (HarperClient client = new HarperClient(harper)) {
-      for (int slot = 0; slot < harper.nodeCount(); slot++) {
-        for (String table : List.of(config.harperTable, CheckpointStore.TABLE, DeadLetter.TABLE)) {
-          describe(client, slot, config, table);
+    try (HarperClient client = new HarperClient(target.connection())) {
+      for (int slot = 0; slot < target.connection().nodeCount(); slot++) {
+        for (String table : List.of(target.table(), CheckpointStore.TABLE, DeadLetter.TABLE)) {
+          describe(client, slot, target, table);
         }
       }
     }
-    return harper;
+    return target;
   }
 
-  private static void describe(HarperClient client, int slot, SyncConfig config, String table) {
+  private static void describe(HarperClient client, int slot, HarperTarget target, String table) {
     String node = client.connection().node(slot);
     try {
       // A lookup of an id that is not there: it proves the login and the table, and unlike
       // describe_table (about a second on a table of millions of rows) it costs nothing.
-      QUICK.run(() -> client.getById(slot, config.harperDatabase, table, "bq-harper-sync-preflight"),
+      QUICK.run(() -> client.getById(slot, target.database(), table, "bq-harper-sync-preflight"),
           HarperException::isRetriable, () -> {});
     } catch (HarperException.Permanent e) {
       if (e.statusCode() == 401 || e.statusCode() == 403) {
         throw new IllegalArgumentException("--harperUser / --harperPasswordEnv: node " + node
-            + " refused the login for user '" + config.harper.username() + "'");
+            + " refused the login for user '" + target.connection().username() + "'");
       }
-      String option = table.equals(config.harperTable) ? "--harperTable" : "--harperDatabase";
+      String option = table.equals(target.table()) ? "--harperTable" : "--harperDatabase";
       throw new IllegalArgumentException(option + ": node " + node + " has no table "
-          + config.harperDatabase + "." + table + " (" + e.harperMessage() + ")"
+          + target.database() + "." + table + " (" + e.harperMessage() + ")"
           + (option.equals("--harperDatabase")
               ? "; load the bq-harper-sync component (src/main/harper) on every node" : ""));
     } catch (RuntimeException e) {
@@ -112,48 +107,48 @@ public final class Preflight {
   }
 
   /** The seed and its replication peers, as operations API URLs ordered by address. */
-  private static List<String> discover(SyncConfig config) {
-    URI seed = URI.create(config.harperSeedNode);
+  private static List<String> discover(HarperTarget target) {
+    URI seed = URI.create(target.seedNode());
     TreeSet<String> nodes = new TreeSet<>();
-    nodes.add(config.harperSeedNode);
-    try (HarperClient client = new HarperClient(config.harper)) {
+    nodes.add(target.seedNode());
+    try (HarperClient client = new HarperClient(target.connection())) {
       for (String peer : QUICK.run(() -> client.clusterPeers(0), HarperException::isRetriable, () -> {})) {
         String host = peer.contains("://") ? URI.create(peer).getHost() : peer;
         nodes.add(seed.getScheme() + "://" + host + ":" + seed.getPort());
       }
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("--harperSeedNode: cannot list the cluster of "
-          + config.harperSeedNode + ": " + e.getMessage(), e);
+          + target.seedNode() + ": " + e.getMessage(), e);
     }
     LOG.info("discovered Harper nodes {}", nodes);
     return new ArrayList<>(nodes);
   }
 
-  private static FieldList sourceSchema(BigQuery bigquery, SyncConfig config) {
-    String[] parts = config.sourceTable.split("\\.");
+  private static FieldList sourceSchema(BigQuery bigquery, SourceTable source) {
+    String[] parts = source.table().split("\\.");
     Table table;
     try {
       table = bigquery.getTable(TableId.of(parts[0], parts[1], parts[2]));
     } catch (BigQueryException e) {
-      String option = e.getCode() == 0 && config.bigQueryEndpoint != null
+      String option = e.getCode() == 0 && source.endpoint() != null
           ? "--bigQueryEndpoint" : "--sourceTable";
-      throw new IllegalArgumentException(option + ": cannot read table " + config.sourceTable
+      throw new IllegalArgumentException(option + ": cannot read table " + source.table()
           + ": " + e.getMessage(), e);
     }
     if (table == null) {
-      throw new IllegalArgumentException("--sourceTable: table " + config.sourceTable + " not found");
+      throw new IllegalArgumentException("--sourceTable: table " + source.table() + " not found");
     }
     return table.getDefinition().getSchema().getFields();
   }
 
-  private static Field field(FieldList fields, String column, String option, SyncConfig config) {
+  private static Field field(FieldList fields, String column, String option, SourceTable source) {
     for (Field field : fields) {
       if (field.getName().equalsIgnoreCase(column)) {
         return field;
       }
     }
     throw new IllegalArgumentException("--" + option + ": column '" + column + "' is not in "
-        + config.sourceTable + " (its columns: " + String.join(", ", names(fields)) + ")");
+        + source.table() + " (its columns: " + String.join(", ", names(fields)) + ")");
   }
 
   private static ShardQuery.IdType idType(Field id) {

@@ -1,17 +1,24 @@
 package io.bqharpersync.pipeline;
 
+import java.util.Arrays;
 import org.apache.beam.sdk.PipelineResult;
 
 /**
  * Command-line entry point: {@code --pipelineFile} and {@code --runnerConfig} are expanded into
  * options, the options are checked, and the job runs until it finishes (a backfill) or is
  * cancelled (a continuous sync). A configuration error exits with status 2 and one line naming
- * the option.
+ * the option; {@code --help} lists every option with its description and default.
  */
 public final class SyncMain {
   private SyncMain() {}
 
   public static void main(String[] args) {
+    if (Arrays.asList(args).contains("--help")) {
+      // Beam prints an options interface's own help for --help=<interface>; plain --help would
+      // only list the registered interfaces.
+      PipelineFile.options(new String[] {"--help=" + SyncOptions.class.getName()}, SyncOptions.class);
+      return;
+    }
     PipelineResult result;
     try {
       result = SyncPipeline.run(PipelineFile.options(args, SyncOptions.class));

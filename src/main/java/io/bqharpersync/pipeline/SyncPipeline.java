@@ -1,11 +1,12 @@
 package io.bqharpersync.pipeline;
 
+import io.bqharpersync.checkpoint.CommitCheckpoints;
+import io.bqharpersync.checkpoint.ShardCheckpoint;
 import io.bqharpersync.harper.HarperIO;
 import io.bqharpersync.record.SyncRecordCoder;
 import io.bqharpersync.retry.RetryPolicy;
-import io.bqharpersync.routing.KeyByNodeSlot;
+import io.bqharpersync.source.ReadPacing;
 import io.bqharpersync.source.ReadShardFn;
-import io.bqharpersync.source.ShardQuery;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.StreamingOptions;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
 
 /**
  * The sync job: BigQuery shards, read in parallel, upserted into the Harper node that owns each
@@ -32,25 +34,35 @@ public final class SyncPipeline {
   }
 
   /** The pipeline for an already checked configuration; {@code now} fixes a backfill's end. */
-  public static void build(Pipeline pipeline, SyncConfig config, Instant now) {
-    pipeline
+  public static PCollection<ShardCheckpoint> build(Pipeline pipeline, SyncConfig config,
+      Instant now) {
+    return pipeline
         // 1. One element per shard; nothing else is shared between them.
-        .apply("SeedShards", Create.of(shardNumbers(config.shards)))
+        .apply("SeedShards", Create.of(shardNumbers(config.reading().shards())))
         // 2. Each shard reads its rows page by page from its committed checkpoint on.
-        .apply("ReadShardPages",
-            ParDo.of(ReadShardFn.of(readSpec(config, now, pipelined(pipeline.getOptions(), config)))))
+        .apply("ReadShardPages", ParDo.of(reader(config, now, pipeline.getOptions())))
         .setCoder(SyncRecordCoder.of())
-        // 3. Each row goes to the node that owns its primary key.
-        .apply("KeyByOwningNode", KeyByNodeSlot.of(config.harper.nodeCount()))
-        // 4. Batches are upserted into their node, then each shard's checkpoint advances.
+        // 3. Each row is upserted into the node that owns its primary key.
         .apply("UpsertIntoHarper",
             HarperIO.write()
-                .withConnection(config.harper)
-                .withTable(config.harperDatabase, config.harperTable)
-                .withCheckpoints(config.syncName, config.shards)
-                .withBatchSizePolicy(config.batchSize)
-                .withMaxBufferingDuration(config.maxBufferingDuration)
-                .withRetryPolicy(RetryPolicy.defaults()));
+                .withTarget(config.target())
+                .withTuning(config.writing())
+                .withDeadLetterName(config.syncName()))
+        .acknowledged()
+        // 4. Each shard's checkpoint advances over the rows now in Harper.
+        .apply("CommitCheckpoints",
+            CommitCheckpoints.to(config.target(), config.syncName(), config.reading().shards(),
+                config.writing().retry()));
+  }
+
+  private static ReadShardFn reader(SyncConfig config, Instant now, PipelineOptions options) {
+    ReadPacing pacing = pipelined(options, config) ? config.reading()
+        : config.reading().withoutHoldBack();
+    return config.mode() == SyncMode.BACKFILL
+        ? ReadShardFn.backfill(config.syncName(), config.source(), pacing, config.target(),
+            pacing.backfillEnd(now), RetryPolicy.defaults())
+        : ReadShardFn.continuous(config.syncName(), config.source(), pacing, config.target(),
+            RetryPolicy.defaults());
   }
 
   /**
@@ -59,23 +71,9 @@ public final class SyncPipeline {
    * writes start; holding the read back there would wait for commits that cannot come.
    */
   static boolean pipelined(PipelineOptions options, SyncConfig config) {
-    return config.mode == SyncMode.CONTINUOUS
+    return config.mode() == SyncMode.CONTINUOUS
         || options.getRunner().getSimpleName().equals("DirectRunner")
         || options.as(StreamingOptions.class).isStreaming();
-  }
-
-  static ReadShardFn.Spec readSpec(SyncConfig config, Instant now, boolean pipelined) {
-    List<ShardQuery> queries = new ArrayList<>();
-    for (int shard = 0; shard < config.shards; shard++) {
-      queries.add(config.shardQuery(shard));
-    }
-    return new ReadShardFn.Spec(config.syncName, config.bigQueryProject, config.bigQueryEndpoint,
-        config.requestTimeout, queries, config.pageRows,
-        config.mode == SyncMode.BACKFILL ? config.backfillEnd(now) : null,
-        config.safetyLag, config.pollInterval, config.lookback, config.rescanInterval,
-        config.nullScanInterval, config.bucketMicros(), config.readWindow, config.maxReadWindow,
-        pipelined ? config.maxPagesInFlight : Integer.MAX_VALUE,
-        config.harper, config.harperDatabase, RetryPolicy.defaults());
   }
 
   private static List<Integer> shardNumbers(int shards) {

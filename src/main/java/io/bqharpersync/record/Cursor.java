@@ -1,9 +1,15 @@
 package io.bqharpersync.record;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Objects;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.BigEndianLongCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 
 /**
  * A position in a shard's read order, {@code (timestamp, id)}. Ordering by the pair rather than
@@ -11,33 +17,19 @@ import java.util.Objects;
  * boundary: with {@code ts > 10:00} as the next predicate, a page that ended on the first of two
  * rows at 10:00 would never return the second; {@code (ts, id) > (10:00, "a")} does.
  */
-public final class Cursor implements Comparable<Cursor>, Serializable {
-  private static final long serialVersionUID = 1L;
-
+public record Cursor(long timestampMicros, String id) implements Comparable<Cursor>, Serializable {
   /** Before every row: the cursor of a shard that has read nothing. */
   public static final Cursor START = new Cursor(Long.MIN_VALUE, "");
 
   private static final Comparator<Cursor> ORDER =
       Comparator.comparingLong(Cursor::timestampMicros).thenComparing(Cursor::id);
 
-  private final long timestampMicros;
-  private final String id;
-
-  private Cursor(long timestampMicros, String id) {
-    this.timestampMicros = timestampMicros;
-    this.id = id;
+  public Cursor {
+    Objects.requireNonNull(id, "id");
   }
 
   public static Cursor of(long timestampMicros, String id) {
-    return new Cursor(timestampMicros, Objects.requireNonNull(id, "id"));
-  }
-
-  public long timestampMicros() {
-    return timestampMicros;
-  }
-
-  public String id() {
-    return id;
+    return new Cursor(timestampMicros, id);
   }
 
   public boolean isStart() {
@@ -58,19 +50,28 @@ public final class Cursor implements Comparable<Cursor>, Serializable {
   }
 
   @Override
-  public boolean equals(Object o) {
-    return o instanceof Cursor
-        && ((Cursor) o).timestampMicros == timestampMicros
-        && ((Cursor) o).id.equals(id);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(timestampMicros, id);
-  }
-
-  @Override
   public String toString() {
     return isStart() ? "Cursor{START}" : "Cursor{" + timestamp() + ", " + id + "}";
   }
+
+  /** Timestamp then id; deterministic, so a cursor can be part of a key or of state. */
+  public static final class CursorCoder extends AtomicCoder<Cursor> {
+    static final CursorCoder INSTANCE = new CursorCoder();
+
+    @Override
+    public void encode(Cursor cursor, OutputStream out) throws IOException {
+      BigEndianLongCoder.of().encode(cursor.timestampMicros, out);
+      StringUtf8Coder.of().encode(cursor.id, out);
+    }
+
+    @Override
+    public Cursor decode(InputStream in) throws IOException {
+      return new Cursor(BigEndianLongCoder.of().decode(in), StringUtf8Coder.of().decode(in));
+    }
+
+    @Override
+    public void verifyDeterministic() {}
+  }
+
+  public static final CursorCoder CODER = CursorCoder.INSTANCE;
 }

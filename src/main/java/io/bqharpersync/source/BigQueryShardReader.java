@@ -85,17 +85,17 @@ public final class BigQueryShardReader {
 
   /** The rows of one page, in cursor order. */
   public List<SourceRow> page(ShardQuery query, Cursor after, Instant upper, int limit) {
-    return rows(query, query.page(after, upper, limit));
+    return rows(query.tableQueries(), query.page(after, upper, limit));
   }
 
-  /** Up to {@code limit} rows that have no cursor timestamp; see {@link ShardQuery#nullCursorCount}. */
-  public List<SourceRow> nullCursorRows(ShardQuery query, int limit) {
-    return rows(query, query.nullCursorRows(limit));
+  /** Up to {@code limit} rows that have no cursor timestamp; see {@link TableQueries#nullCursorCount}. */
+  public List<SourceRow> nullCursorRows(TableQueries table, int limit) {
+    return rows(table, table.nullCursorRows(limit));
   }
 
-  public long nullCursorCount(ShardQuery query) {
+  public long nullCursorCount(TableQueries table) {
     return retry.run(() -> {
-      for (FieldValueList row : runQuery(configuration(query.nullCursorCount(), false)).iterateAll()) {
+      for (FieldValueList row : runQuery(configuration(table.nullCursorCount(), false)).iterateAll()) {
         return row.get("row_count").getLongValue();
       }
       return 0L;
@@ -118,9 +118,9 @@ public final class BigQueryShardReader {
     }, BigQueryShardReader::isRetriable, onRetry);
   }
 
-  /** See {@link ShardQuery#tableDigestBefore}. */
-  public BucketDigest tableDigestBefore(ShardQuery query, Instant upper) {
-    QueryJobConfiguration config = configuration(query.tableDigestBefore(upper), false);
+  /** See {@link TableQueries#digestBefore}. */
+  public BucketDigest digestBefore(TableQueries table, Instant upper) {
+    QueryJobConfiguration config = configuration(table.digestBefore(upper), false);
     return retry.run(() -> {
       for (FieldValueList row : runQuery(config).iterateAll()) {
         return new BucketDigest(row.get("row_count").getLongValue(),
@@ -130,24 +130,24 @@ public final class BigQueryShardReader {
     }, BigQueryShardReader::isRetriable, onRetry);
   }
 
-  /** See {@link ShardQuery#tableIdsBefore}: rows holding only their id and cursor. */
-  public List<SourceRow> tableIdsBefore(ShardQuery query, Instant upper) {
-    return rows(query, query.tableIdsBefore(upper));
+  /** See {@link TableQueries#idsBefore}: rows holding only their id and cursor. */
+  public List<SourceRow> idsBefore(TableQueries table, Instant upper) {
+    return rows(table, table.idsBefore(upper));
   }
 
-  /** See {@link ShardQuery#tableWindow}. */
-  public List<SourceRow> tableWindow(ShardQuery query, Instant lower, Instant upper) {
-    return rows(query, query.tableWindow(lower, upper));
+  /** See {@link TableQueries#window}. */
+  public List<SourceRow> window(TableQueries table, Instant lower, Instant upper) {
+    return rows(table, table.window(lower, upper));
   }
 
-  private List<SourceRow> rows(ShardQuery query, ShardQuery.Statement statement) {
+  private List<SourceRow> rows(TableQueries table, QueryStatement statement) {
     QueryJobConfiguration config = configuration(statement, false);
     return retry.run(() -> {
       TableResult result = runQuery(config);
       FieldList fields = result.getSchema().getFields();
       List<SourceRow> rows = new ArrayList<>();
       for (FieldValueList row : result.iterateAll()) {
-        rows.add(BigQueryRows.toSourceRow(fields, row, query.idColumn(), query.cursorColumn()));
+        rows.add(BigQueryRows.toSourceRow(fields, row, table.idColumn(), table.cursorColumn()));
       }
       return rows;
     }, BigQueryShardReader::isRetriable, onRetry);
@@ -170,7 +170,7 @@ public final class BigQueryShardReader {
   }
 
   /** Bytes BigQuery would process for a statement, from a dry run; nothing is billed. */
-  public long dryRunBytes(ShardQuery.Statement statement) {
+  public long dryRunBytes(QueryStatement statement) {
     QueryJobConfiguration config = configuration(statement, true);
     Job job = retry.run(() -> bigquery.create(JobInfo.of(config)),
         BigQueryShardReader::isRetriable, onRetry);
@@ -178,7 +178,7 @@ public final class BigQueryShardReader {
     return statistics.getTotalBytesProcessed();
   }
 
-  private static QueryJobConfiguration configuration(ShardQuery.Statement statement, boolean dryRun) {
+  private static QueryJobConfiguration configuration(QueryStatement statement, boolean dryRun) {
     return QueryJobConfiguration.newBuilder(statement.sql)
         .setNamedParameters(statement.parameters)
         .setUseLegacySql(false)

@@ -3,7 +3,6 @@ package io.bqharpersync.source;
 import io.bqharpersync.record.Cursor;
 import io.bqharpersync.record.Micros;
 import java.io.Serializable;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,15 +59,14 @@ final class LateRowScan implements Serializable {
    * @param continuous false for a backfill, which looks for late rows never and for NULL rows
    *     once; a continuous sync with a lookback of zero looks only for NULL rows
    */
-  LateRowScan(boolean continuous, long bucketMicros, Duration lookback, Duration interval,
-      Duration nullScanInterval, int pageRows) {
+  LateRowScan(boolean continuous, ReadPacing pacing) {
     this.continuous = continuous;
-    this.enabled = continuous && !lookback.isZero();
-    this.bucketMicros = bucketMicros;
-    this.lookbackMicros = lookback.toNanos() / 1000;
-    this.intervalMillis = interval.toMillis();
-    this.nullScanMillis = nullScanInterval.toMillis();
-    this.pageRows = pageRows;
+    this.enabled = continuous && !pacing.lookback().isZero();
+    this.bucketMicros = pacing.bucketMicros();
+    this.lookbackMicros = pacing.lookback().toNanos() / 1000;
+    this.intervalMillis = pacing.rescanInterval().toMillis();
+    this.nullScanMillis = pacing.nullScanInterval().toMillis();
+    this.pageRows = pacing.pageRows();
   }
 
   boolean due(int shard, ShardProgress progress, long nowMillis) {
@@ -97,9 +95,9 @@ final class LateRowScan implements Serializable {
     long nextNullScan = progress.nextNullScanMillis();
     List<SourceRow> nullCursorRows = List.of();
     if (shard == 0 && nowMillis >= nextNullScan) {
-      long count = reader.nullCursorCount(query);
+      long count = reader.nullCursorCount(query.tableQueries());
       if (count != nullRows && count > 0) {
-        nullCursorRows = reader.nullCursorRows(query, MAX_NULL_CURSOR_ROWS);
+        nullCursorRows = reader.nullCursorRows(query.tableQueries(), MAX_NULL_CURSOR_ROWS);
       }
       nullRows = count;
       nextNullScan = continuous ? nowMillis + nullScanMillis : Long.MAX_VALUE;

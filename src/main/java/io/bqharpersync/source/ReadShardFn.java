@@ -1,15 +1,13 @@
 package io.bqharpersync.source;
 
-import com.google.cloud.bigquery.BigQuery;
 import io.bqharpersync.checkpoint.CheckpointStore;
 import io.bqharpersync.checkpoint.ShardCheckpoint;
 import io.bqharpersync.harper.HarperClient;
-import io.bqharpersync.harper.HarperConnection;
+import io.bqharpersync.harper.HarperTarget;
 import io.bqharpersync.record.Cursor;
 import io.bqharpersync.record.Micros;
 import io.bqharpersync.record.SyncRecord;
 import io.bqharpersync.retry.RetryPolicy;
-import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -41,83 +39,47 @@ import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
  * behind its cursor, and (shard 0) rows without a timestamp, which go to the dead letters.
  */
 public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
-  /** What a shard reader needs; serializable so the function can be shipped to workers. */
-  public static final class Spec implements Serializable {
-    private static final long serialVersionUID = 1L;
-    final String syncName;
-    final int shardCount;
-    final String bigQueryProject;
-    final String bigQueryEndpoint;
-    final Duration requestTimeout;
-    final List<ShardQuery> queries;
-    final int pageRows;
-    final Instant backfillEnd;
-    final Duration safetyLag;
-    final Duration pollInterval;
-    final Duration lookback;
-    final Duration rescanInterval;
-    final Duration nullScanInterval;
-    final long bucketMicros;
-    final Duration readWindow;
-    final Duration maxReadWindow;
-    final int maxPagesInFlight;
-    final HarperConnection harper;
-    final String harperDatabase;
-    final RetryPolicy retry;
-
-    /** @param backfillEnd the fixed end of a backfill, or null for a continuous read */
-    public Spec(String syncName, String bigQueryProject, String bigQueryEndpoint,
-        Duration requestTimeout, List<ShardQuery> queries, int pageRows, Instant backfillEnd,
-        Duration safetyLag, Duration pollInterval, Duration lookback, Duration rescanInterval,
-        Duration nullScanInterval, long bucketMicros, Duration readWindow, Duration maxReadWindow, int maxPagesInFlight,
-        HarperConnection harper, String harperDatabase, RetryPolicy retry) {
-      this.syncName = syncName;
-      this.shardCount = queries.size();
-      this.bigQueryProject = bigQueryProject;
-      this.bigQueryEndpoint = bigQueryEndpoint;
-      this.requestTimeout = requestTimeout;
-      this.queries = List.copyOf(queries);
-      this.pageRows = pageRows;
-      this.backfillEnd = backfillEnd;
-      this.safetyLag = safetyLag;
-      this.pollInterval = pollInterval;
-      this.lookback = lookback;
-      this.rescanInterval = rescanInterval;
-      this.nullScanInterval = nullScanInterval;
-      this.bucketMicros = bucketMicros;
-      this.readWindow = readWindow;
-      this.maxReadWindow = maxReadWindow;
-      this.maxPagesInFlight = maxPagesInFlight;
-      this.harper = harper;
-      this.harperDatabase = harperDatabase;
-      this.retry = retry;
-    }
-  }
-
-  /** A backfill: every shard read up to {@code spec.backfillEnd}, then done. */
+  /** A backfill: every shard read up to a fixed end, then done. */
   @BoundedPerElement
   public static final class Backfill extends ReadShardFn {
-    public Backfill(Spec spec) {
-      super(spec);
+    Backfill(String syncName, SourceTable source, ReadPacing pacing, HarperTarget checkpoints,
+        Instant end, RetryPolicy retry) {
+      super(syncName, source, pacing, checkpoints, end, retry);
     }
   }
 
   /** A continuous sync: every shard polled without end. */
   @UnboundedPerElement
   public static final class Continuous extends ReadShardFn {
-    public Continuous(Spec spec) {
-      super(spec);
+    Continuous(String syncName, SourceTable source, ReadPacing pacing, HarperTarget checkpoints,
+        RetryPolicy retry) {
+      super(syncName, source, pacing, checkpoints, null, retry);
     }
   }
 
-  public static ReadShardFn of(Spec spec) {
-    return spec.backfillEnd != null ? new Backfill(spec) : new Continuous(spec);
+  /** Shards read up to {@code end}, then done. */
+  public static ReadShardFn backfill(String syncName, SourceTable source, ReadPacing pacing,
+      HarperTarget checkpoints, Instant end, RetryPolicy retry) {
+    return new Backfill(syncName, source, pacing, checkpoints, java.util.Objects.requireNonNull(end),
+        retry);
+  }
+
+  /** Shards polled without end. */
+  public static ReadShardFn continuous(String syncName, SourceTable source, ReadPacing pacing,
+      HarperTarget checkpoints, RetryPolicy retry) {
+    return new Continuous(syncName, source, pacing, checkpoints, retry);
   }
 
   /** How long a shard that is too far ahead of its commits waits before it looks again. */
   private static final org.joda.time.Duration HOLD_BACK = org.joda.time.Duration.millis(100);
 
-  private final Spec spec;
+  private final String syncName;
+  private final SourceTable source;
+  private final ReadPacing pacing;
+  private final HarperTarget checkpointTarget;
+  /** The fixed end of a backfill; null for a continuous read. */
+  private final Instant end;
+  private final RetryPolicy retry;
 
   private final Counter pagesRead = Metrics.counter(ReadShardFn.class, "pages_read");
   private final Counter rowsRead = Metrics.counter(ReadShardFn.class, "rows_read");
@@ -135,20 +97,23 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
   /** Per shard, the last committed page seen in Harper; commits only move forward. */
   private transient Map<Integer, Long> committedPages;
 
-  ReadShardFn(Spec spec) {
-    this.spec = spec;
-    this.lateRows = new LateRowScan(spec.backfillEnd == null, spec.bucketMicros, spec.lookback,
-        spec.rescanInterval, spec.nullScanInterval, spec.pageRows);
+  private ReadShardFn(String syncName, SourceTable source, ReadPacing pacing,
+      HarperTarget checkpointTarget, Instant end, RetryPolicy retry) {
+    this.syncName = syncName;
+    this.source = source;
+    this.pacing = pacing;
+    this.checkpointTarget = checkpointTarget;
+    this.end = end;
+    this.retry = retry;
+    this.lateRows = new LateRowScan(end == null, pacing);
   }
 
   @Setup
   public void setup() {
     if (reader == null) {
-      BigQuery bigquery = BigQueryShardReader.client(
-          spec.bigQueryProject, spec.bigQueryEndpoint, spec.requestTimeout);
-      reader = new BigQueryShardReader(bigquery, spec.retry, queryRetries::inc);
-      harper = new HarperClient(spec.harper);
-      checkpoints = new CheckpointStore(harper, spec.harperDatabase, spec.retry);
+      reader = new BigQueryShardReader(source.client(), retry, queryRetries::inc);
+      harper = new HarperClient(checkpointTarget.connection());
+      checkpoints = new CheckpointStore(harper, checkpointTarget.database(), retry);
       committedPages = new HashMap<>();
     }
   }
@@ -165,11 +130,11 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
   @GetInitialRestriction
   public ShardProgress initialProgress(@Element Integer shard) {
     setup();
-    Optional<ShardCheckpoint> stored = checkpoints.read(spec.syncName, spec.shardCount, shard);
+    Optional<ShardCheckpoint> stored = checkpoints.read(syncName, pacing.shards(), shard);
     Cursor from = stored.map(ShardCheckpoint::cursor).orElse(Cursor.START);
     long nextPage = stored.map(c -> c.pageSeq() + 1).orElse(0L);
-    long end = spec.backfillEnd == null ? ShardProgress.UNBOUNDED : Micros.of(spec.backfillEnd);
-    return ShardProgress.start(from, nextPage, spec.readWindow.toNanos() / 1000, end,
+    long endMicros = end == null ? ShardProgress.UNBOUNDED : Micros.of(end);
+    return ShardProgress.start(from, nextPage, pacing.readWindow().toNanos() / 1000, endMicros,
         System.currentTimeMillis());
   }
 
@@ -188,7 +153,7 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
       @Element Integer shard,
       RestrictionTracker<ShardProgress, ShardProgress> tracker,
       OutputReceiver<SyncRecord> out) {
-    ShardQuery query = spec.queries.get(shard);
+    ShardQuery query = source.shardQuery(shard, pacing.shards());
     ShardProgress progress = tracker.currentRestriction();
     if (progress.done()) {
       return ProcessContinuation.stop();
@@ -208,8 +173,8 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
       }
       progress = step.progress;
     }
-    if (spec.maxPagesInFlight != Integer.MAX_VALUE
-        && pagesInFlight(shard, progress) >= spec.maxPagesInFlight) {
+    if (pacing.maxPagesInFlight() != Integer.MAX_VALUE
+        && pagesInFlight(shard, progress) >= pacing.maxPagesInFlight()) {
       heldBack.inc();
       return ProcessContinuation.resume().withResumeDelay(HOLD_BACK);
     }
@@ -221,12 +186,12 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
       int shard, ShardQuery query, ShardProgress progress,
       RestrictionTracker<ShardProgress, ShardProgress> tracker, OutputReceiver<SyncRecord> out) {
     Instant hardLimit = progress.isBounded()
-        ? Micros.toInstant(progress.endMicros()) : Instant.now().minus(spec.safetyLag);
-    ReadWindow window = ReadWindow.resume(spec.readWindow, spec.maxReadWindow,
+        ? Micros.toInstant(progress.endMicros()) : Instant.now().minus(pacing.safetyLag());
+    ReadWindow window = ReadWindow.resume(pacing.readWindow(), pacing.maxReadWindow(),
         Duration.ofNanos(progress.windowMicros() * 1000));
     List<SourceRow> rows = progress.cursor().isStart()
         || progress.cursor().timestamp().isBefore(hardLimit)
-        ? reader.nextPage(query, progress.cursor(), hardLimit, spec.pageRows, window)
+        ? reader.nextPage(query, progress.cursor(), hardLimit, pacing.pageRows(), window)
         : List.of();
     long width = window.width().toNanos() / 1000;
     if (rows.isEmpty()) {
@@ -237,7 +202,7 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
       if (!tracker.tryClaim(progress.withWindow(width))) {
         return ProcessContinuation.stop();
       }
-      return ProcessContinuation.resume().withResumeDelay(joda(spec.pollInterval));
+      return ProcessContinuation.resume().withResumeDelay(joda(pacing.pollInterval()));
     }
     NavigableMap<Long, BucketDigest> digests = lateRows.fold(progress.readDigests(), rows);
     ShardProgress next = progress.afterPage(rows.get(rows.size() - 1).cursor(), width, digests);
@@ -247,9 +212,9 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
     emit(shard, progress.nextPageSeq(), rows, out);
     pagesRead.inc();
     rowsRead.inc(rows.size());
-    boolean caughtUp = rows.size() < spec.pageRows && !progress.isBounded();
+    boolean caughtUp = rows.size() < pacing.pageRows() && !progress.isBounded();
     return caughtUp
-        ? ProcessContinuation.resume().withResumeDelay(joda(spec.pollInterval))
+        ? ProcessContinuation.resume().withResumeDelay(joda(pacing.pollInterval()))
         : ProcessContinuation.resume();
   }
 
@@ -257,8 +222,8 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
   private long pagesInFlight(int shard, ShardProgress progress) {
     // A commit seen once stays true, so Harper is asked only when the last one seen is too far back.
     long committed = committedPages.getOrDefault(shard, -1L);
-    if (progress.nextPageSeq() - committed - 1 >= spec.maxPagesInFlight) {
-      committed = checkpoints.read(spec.syncName, spec.shardCount, shard)
+    if (progress.nextPageSeq() - committed - 1 >= pacing.maxPagesInFlight()) {
+      committed = checkpoints.read(syncName, pacing.shards(), shard)
           .map(ShardCheckpoint::pageSeq).orElse(-1L);
       committedPages.put(shard, committed);
     }

@@ -1,5 +1,6 @@
 package io.bqharpersync.source;
 
+import static io.bqharpersync.source.BigQueryNames.quote;
 import static java.util.Objects.requireNonNull;
 
 import com.google.cloud.bigquery.QueryParameterValue;
@@ -7,11 +8,9 @@ import io.bqharpersync.record.Cursor;
 import io.bqharpersync.record.Micros;
 import java.io.Serializable;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * One shard's page query: pure, no I/O. Builds the SQL text and its typed named parameters.
@@ -41,69 +40,40 @@ import java.util.regex.Pattern;
 public final class ShardQuery implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  private static final Pattern PROJECT = Pattern.compile("[a-z][a-z0-9.:-]{0,62}[a-z0-9]");
-  private static final Pattern DATASET = Pattern.compile("[A-Za-z0-9_]{1,1024}");
-  private static final Pattern TABLE = Pattern.compile("[\\p{L}\\p{M}\\p{N}\\p{Pc}\\p{Pd}\\p{Zs}]{1,1024}");
-  private static final Pattern COLUMN = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,299}");
-
   /** Whether the id column is compared as a string or as an integer. */
   public enum IdType {
     STRING,
     INT64
   }
 
-  private final String table;
-  private final List<String> columns;
-  private final String idColumn;
-  private final IdType idType;
-  private final String cursorColumn;
+  private final TableQueries table;
   private final PartitionExpression partition;
-  private final int shardCount;
   private final int shard;
+  private final int shardCount;
 
-  private ShardQuery(Builder b) {
-    this.table = b.table;
-    this.columns = List.copyOf(b.columns);
-    this.idColumn = b.idColumn;
-    this.idType = b.idType;
-    this.cursorColumn = b.cursorColumn;
-    this.partition = b.partition;
-    this.shardCount = b.shardCount;
-    this.shard = b.shard;
+  ShardQuery(TableQueries table, PartitionExpression partition, int shard, int shardCount) {
+    this.table = table;
+    this.partition = partition;
+    this.shard = shard;
+    this.shardCount = shardCount;
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The SQL text and its parameters for one page. */
-  public static final class Statement {
-    public final String sql;
-    public final Map<String, QueryParameterValue> parameters;
-
-    Statement(String sql, Map<String, QueryParameterValue> parameters) {
-      this.sql = sql;
-      this.parameters = parameters;
-    }
-
-    @Override
-    public String toString() {
-      return sql + "\n" + parameters;
-    }
-  }
-
   /** The page of rows strictly after {@code after}, with timestamps up to {@code upper}. */
-  public Statement page(Cursor after, Instant upper, int limit) {
+  public QueryStatement page(Cursor after, Instant upper, int limit) {
     requireNonNull(after, "after");
     requireNonNull(upper, "upper");
     if (limit < 1) {
       throw new IllegalArgumentException("limit: must be >= 1, got " + limit);
     }
-    String ts = quote(cursorColumn);
-    String id = quote(idColumn);
+    String ts = quote(table.cursorColumn());
+    String id = quote(table.idColumn());
     StringBuilder sql = new StringBuilder();
-    sql.append("SELECT ").append(selectList()).append('\n')
-        .append("FROM ").append(quote(table)).append('\n')
+    sql.append("SELECT ").append(table.selectList()).append('\n')
+        .append("FROM ").append(quote(table.table())).append('\n')
         .append("WHERE ").append(shardPredicate()).append('\n')
         .append("  AND ").append(ts).append(" >= @cursor_ts AND ").append(ts).append(" <= @upper_ts\n")
         .append("  AND (").append(ts).append(" > @cursor_ts OR (").append(ts)
@@ -115,21 +85,21 @@ public final class ShardQuery implements Serializable {
     params.put("upper_ts", QueryParameterValue.timestamp(Micros.of(upper)));
     params.put("cursor_id", cursorId(after));
     params.put("page_limit", QueryParameterValue.int64((long) limit));
-    return new Statement(sql.toString(), params);
+    return new QueryStatement(sql.toString(), params);
   }
 
   /** {@code COUNT(*)} and {@code BIT_XOR} of the id fingerprints, for drift checks. */
-  public Statement digest(Instant lower, Instant upper) {
-    String ts = quote(cursorColumn);
-    String sql = "SELECT COUNT(*) AS row_count, BIT_XOR(FARM_FINGERPRINT(CAST(" + quote(idColumn)
+  public QueryStatement digest(Instant lower, Instant upper) {
+    String ts = quote(table.cursorColumn());
+    String sql = "SELECT COUNT(*) AS row_count, BIT_XOR(FARM_FINGERPRINT(CAST(" + quote(table.idColumn())
         + " AS STRING))) AS id_digest\n"
-        + "FROM " + quote(table) + "\n"
+        + "FROM " + quote(table.table()) + "\n"
         + "WHERE " + shardPredicate() + "\n"
         + "  AND " + ts + " >= @lower_ts AND " + ts + " <= @upper_ts";
     Map<String, QueryParameterValue> params = shardParameters();
     params.put("lower_ts", QueryParameterValue.timestamp(Micros.of(lower)));
     params.put("upper_ts", QueryParameterValue.timestamp(Micros.of(upper)));
-    return new Statement(sql, params);
+    return new QueryStatement(sql, params);
   }
 
   /**
@@ -138,11 +108,11 @@ public final class ShardQuery implements Serializable {
    * these with what it has read, and re-reads only the buckets that differ. Only the id and
    * timestamp columns are scanned, so this costs a fraction of a page query over the same range.
    */
-  public Statement bucketDigests(Instant lower, Instant upper, long bucketMicros) {
-    String ts = quote(cursorColumn);
+  public QueryStatement bucketDigests(Instant lower, Instant upper, long bucketMicros) {
+    String ts = quote(table.cursorColumn());
     String sql = "SELECT DIV(UNIX_MICROS(" + ts + "), @bucket_micros) AS bucket, COUNT(*) AS row_count,"
-        + " BIT_XOR(FARM_FINGERPRINT(CAST(" + quote(idColumn) + " AS STRING))) AS id_digest\n"
-        + "FROM " + quote(table) + "\n"
+        + " BIT_XOR(FARM_FINGERPRINT(CAST(" + quote(table.idColumn()) + " AS STRING))) AS id_digest\n"
+        + "FROM " + quote(table.table()) + "\n"
         + "WHERE " + shardPredicate() + "\n"
         + "  AND " + ts + " >= @lower_ts AND " + ts + " < @upper_ts\n"
         + "GROUP BY bucket";
@@ -150,70 +120,11 @@ public final class ShardQuery implements Serializable {
     params.put("bucket_micros", QueryParameterValue.int64(bucketMicros));
     params.put("lower_ts", QueryParameterValue.timestamp(Micros.of(lower)));
     params.put("upper_ts", QueryParameterValue.timestamp(Micros.of(upper)));
-    return new Statement(sql, params);
-  }
-
-  /**
-   * How many rows have no cursor timestamp. No shard reads them (the shard predicate of a NULL is
-   * NULL, and so is every cursor comparison), so one reader counts them and, when the count
-   * changes, reads them with {@link #nullCursorRows} to send them to the dead-letter table.
-   */
-  public Statement nullCursorCount() {
-    return new Statement("SELECT COUNT(*) AS row_count FROM " + quote(table) + " WHERE "
-        + quote(cursorColumn) + " IS NULL", new LinkedHashMap<>());
-  }
-
-  /** Up to {@code limit} rows without a cursor timestamp. */
-  public Statement nullCursorRows(int limit) {
-    Map<String, QueryParameterValue> params = new LinkedHashMap<>();
-    params.put("page_limit", QueryParameterValue.int64((long) limit));
-    return new Statement("SELECT " + selectList() + "\nFROM " + quote(table) + "\nWHERE "
-        + quote(cursorColumn) + " IS NULL\nORDER BY " + quote(idColumn) + "\nLIMIT @page_limit",
-        params);
-  }
-
-  /**
-   * Over the whole table (every shard): {@code COUNT(*)} and {@code BIT_XOR} of the id
-   * fingerprints of rows with an id and a timestamp before {@code upper}. The drift check compares
-   * each Harper node with this.
-   */
-  public Statement tableDigestBefore(Instant upper) {
-    return beforeStatement("SELECT COUNT(*) AS row_count, BIT_XOR(FARM_FINGERPRINT(CAST("
-        + quote(idColumn) + " AS STRING))) AS id_digest", upper);
-  }
-
-  /** Over the whole table: the id and cursor of every row with an id and a timestamp before {@code upper}. */
-  public Statement tableIdsBefore(Instant upper) {
-    return beforeStatement("SELECT " + quote(idColumn) + ", " + quote(cursorColumn), upper);
-  }
-
-  /** Over the whole table: every row with {@code lower <= ts <= upper}. */
-  public Statement tableWindow(Instant lower, Instant upper) {
-    String ts = quote(cursorColumn);
-    Map<String, QueryParameterValue> params = new LinkedHashMap<>();
-    params.put("lower_ts", QueryParameterValue.timestamp(Micros.of(lower)));
-    params.put("upper_ts", QueryParameterValue.timestamp(Micros.of(upper)));
-    return new Statement("SELECT " + selectList() + "\nFROM " + quote(table) + "\nWHERE " + ts
-        + " >= @lower_ts AND " + ts + " <= @upper_ts", params);
-  }
-
-  private Statement beforeStatement(String select, Instant upper) {
-    Map<String, QueryParameterValue> params = new LinkedHashMap<>();
-    params.put("upper_ts", QueryParameterValue.timestamp(Micros.of(upper)));
-    return new Statement(select + "\nFROM " + quote(table) + "\nWHERE " + quote(cursorColumn)
-        + " < @upper_ts AND " + quote(idColumn) + " IS NOT NULL", params);
-  }
-
-  private String selectList() {
-    List<String> quoted = new ArrayList<>();
-    for (String column : columns) {
-      quoted.add(quote(column));
-    }
-    return String.join(", ", quoted);
+    return new QueryStatement(sql, params);
   }
 
   private String shardPredicate() {
-    return "MOD(ABS(FARM_FINGERPRINT(" + partition.sql(quote(cursorColumn), quote(idColumn))
+    return "MOD(ABS(FARM_FINGERPRINT(" + partition.sql(quote(table.cursorColumn()), quote(table.idColumn()))
         + ")), @shard_count) = @shard";
   }
 
@@ -232,7 +143,7 @@ public final class ShardQuery implements Serializable {
   }
 
   private QueryParameterValue cursorId(Cursor after) {
-    if (idType == IdType.INT64) {
+    if (table.idType() == IdType.INT64) {
       // An empty id sorts first, as the START cursor does.
       return QueryParameterValue.int64(
           after.isStart() || after.id().isEmpty() ? Long.MIN_VALUE : Long.parseLong(after.id()));
@@ -241,24 +152,25 @@ public final class ShardQuery implements Serializable {
   }
 
 
-  private static String quote(String identifier) {
-    return "`" + identifier + "`";
-  }
-
-  public String table() {
+  /** The same table, every shard: the statements that span the whole table. */
+  public TableQueries tableQueries() {
     return table;
   }
 
+  public String table() {
+    return table.table();
+  }
+
   public List<String> columns() {
-    return columns;
+    return table.columns();
   }
 
   public String idColumn() {
-    return idColumn;
+    return table.idColumn();
   }
 
   public String cursorColumn() {
-    return cursorColumn;
+    return table.cursorColumn();
   }
 
   public int shard() {
@@ -282,14 +194,10 @@ public final class ShardQuery implements Serializable {
 
     /** {@code project.dataset.table}, as BigQuery names it. */
     public Builder table(String qualifiedTable) {
-      String[] parts = requireNonNull(qualifiedTable, "table").split("\\.", -1);
-      if (parts.length != 3) {
+      if (!BigQueryNames.isTable(qualifiedTable)) {
         throw new IllegalArgumentException(
             "table: expected project.dataset.table, got '" + qualifiedTable + "'");
       }
-      check("table (project part)", parts[0], PROJECT);
-      check("table (dataset part)", parts[1], DATASET);
-      check("table (table part)", parts[2], TABLE);
       this.table = qualifiedTable;
       return this;
     }
@@ -299,14 +207,14 @@ public final class ShardQuery implements Serializable {
         throw new IllegalArgumentException("columns: at least one column is required");
       }
       for (String column : columns) {
-        check("columns", column, COLUMN);
+        column("columns", column);
       }
       this.columns = List.copyOf(columns);
       return this;
     }
 
     public Builder idColumn(String idColumn, IdType type) {
-      this.idColumn = check("idColumn", idColumn, COLUMN);
+      this.idColumn = column("idColumn", idColumn);
       this.idType = requireNonNull(type, "idType");
       return this;
     }
@@ -316,7 +224,7 @@ public final class ShardQuery implements Serializable {
     }
 
     public Builder cursorColumn(String cursorColumn) {
-      this.cursorColumn = check("cursorColumn", cursorColumn, COLUMN);
+      this.cursorColumn = column("cursorColumn", cursorColumn);
       return this;
     }
 
@@ -339,30 +247,22 @@ public final class ShardQuery implements Serializable {
     }
 
     public ShardQuery build() {
-      if (table == null) {
-        throw new IllegalArgumentException("table: required");
-      }
-      if (idColumn == null) {
-        throw new IllegalArgumentException("idColumn: required");
-      }
-      if (cursorColumn == null) {
-        throw new IllegalArgumentException("cursorColumn: required");
-      }
-      if (columns == null) {
-        throw new IllegalArgumentException("columns: required");
+      if (table == null || idColumn == null || cursorColumn == null || columns == null) {
+        throw new IllegalArgumentException("table, idColumn, cursorColumn and columns are required");
       }
       if (!columns.contains(idColumn) || !columns.contains(cursorColumn)) {
         throw new IllegalArgumentException(
             "columns: must include the idColumn '" + idColumn + "' and the cursorColumn '"
                 + cursorColumn + "'");
       }
-      return new ShardQuery(this);
+      return new ShardQuery(new TableQueries(table, columns, idColumn, idType, cursorColumn),
+          partition, shard, shardCount);
     }
 
-    private static String check(String option, String value, Pattern pattern) {
-      if (value == null || !pattern.matcher(value).matches()) {
+    private static String column(String part, String value) {
+      if (!BigQueryNames.isColumn(value)) {
         throw new IllegalArgumentException(
-            option + ": '" + value + "' is not a valid BigQuery identifier");
+            part + ": '" + value + "' is not a valid BigQuery identifier");
       }
       return value;
     }

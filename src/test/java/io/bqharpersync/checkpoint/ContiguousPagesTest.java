@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bqharpersync.record.Cursor;
+import io.bqharpersync.record.PageAck;
 import java.util.BitSet;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -27,10 +27,10 @@ class BatchSizePolicyTest {
   }
 
   @Test
-  void badValuesNameTheOption() {
+  void badValuesAreRefused() {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> BatchSizePolicy.parse("lots"));
-    assertTrue(e.getMessage().startsWith("batchSize:"), e.getMessage());
+    assertTrue(e.getMessage().contains("'lots'"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> BatchSizePolicy.parse("0"));
   }
 

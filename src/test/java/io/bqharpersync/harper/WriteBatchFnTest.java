@@ -2,7 +2,7 @@ package io.bqharpersync.harper;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.bqharpersync.checkpoint.PageAck;
+import io.bqharpersync.record.PageAck;
 import io.bqharpersync.record.Cursor;
 import io.bqharpersync.record.SyncRecord;
 import java.util.BitSet;

@@ -1,16 +1,17 @@
 package io.bqharpersync.it;
 
+import io.bqharpersync.tools.LocalHarperCluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.bqharpersync.bqlocal.LocalBigQuery;
+import io.bqharpersync.bqlocal.RunningStandIn;
 import io.bqharpersync.harper.HarperClient;
-import io.bqharpersync.ops.ClusterVerifier;
-import io.bqharpersync.ops.DriftCheck;
-import io.bqharpersync.ops.SourceSnapshot;
-import io.bqharpersync.ops.TelemetryGenerator;
-import io.bqharpersync.ops.TelemetryTable;
+import io.bqharpersync.tools.ClusterVerifier;
+import io.bqharpersync.audit.DriftCheck;
+import io.bqharpersync.tools.SourceSnapshot;
+import io.bqharpersync.tools.TelemetryGenerator;
+import io.bqharpersync.tools.TelemetryTable;
 import io.bqharpersync.pipeline.Preflight;
 import io.bqharpersync.pipeline.SyncConfig;
 import io.bqharpersync.pipeline.SyncPipeline;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class DriftCheckIT {
   @Test
   void findsAndRepairsRowsMissingFromTheNodes() throws Exception {
-    try (LocalBigQuery bigquery = new LocalBigQuery(); HarperClient harper = LocalHarperCluster.client()) {
+    try (RunningStandIn bigquery = new RunningStandIn(); HarperClient harper = LocalHarperCluster.client()) {
       SyncFixture sync = new SyncFixture(bigquery.client, bigquery.server.endpoint(), "drift");
       TelemetryGenerator rows = new TelemetryGenerator(sync.name);
       TelemetryTable.insert(bigquery.client, sync.table,

@@ -1,5 +1,6 @@
 package io.bqharpersync.it;
 
+import io.bqharpersync.tools.LocalHarperCluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,14 +12,18 @@ import io.bqharpersync.harper.HarperClient;
 import io.bqharpersync.harper.HarperException;
 import io.bqharpersync.harper.HarperIO;
 import io.bqharpersync.retry.RetryPolicy;
-import io.bqharpersync.ops.ClusterVerifier;
-import io.bqharpersync.ops.GenerateTelemetry;
-import io.bqharpersync.ops.SyntheticTelemetry;
+import io.bqharpersync.tools.ClusterVerifier;
+import io.bqharpersync.tools.GenerateTelemetry;
+import io.bqharpersync.tools.SyntheticTelemetry;
 import io.bqharpersync.record.Cursor;
 import io.bqharpersync.record.SyncRecord;
 import io.bqharpersync.record.SyncRecordCoder;
-import io.bqharpersync.routing.KeyByNodeSlot;
-import io.bqharpersync.routing.NodeSlots;
+import io.bqharpersync.checkpoint.CommitCheckpoints;
+import io.bqharpersync.harper.BatchSizePolicy;
+import io.bqharpersync.harper.HarperTarget;
+import io.bqharpersync.harper.WriteTuning;
+import org.apache.beam.sdk.transforms.PTransform;
+import io.bqharpersync.harper.NodeSlots;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,15 +35,12 @@ import java.util.TreeMap;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,12 +68,27 @@ class HarperIOWriteIT {
     return Pipeline.create(options);
   }
 
-  private static HarperIO.Write write(String syncName, int shards) {
-    return HarperIO.write()
-        .withConnection(LocalHarperCluster.connection())
-        .withTable(DB, TABLE)
-        .withCheckpoints(syncName, shards)
-        .withMaxBatchSize(500);
+  /** HarperIO.write, then the checkpoint commit, as the sync pipeline applies them. */
+  private static PTransform<PCollection<SyncRecord>, PCollection<ShardCheckpoint>> write(
+      String syncName, int shards, int batchSize, Duration buffering) {
+    HarperTarget target = new HarperTarget(LocalHarperCluster.connection(), null, DB, TABLE);
+    WriteTuning tuning =
+        new WriteTuning(BatchSizePolicy.fixed(batchSize), buffering, RetryPolicy.defaults());
+    return new PTransform<>() {
+      @Override
+      public PCollection<ShardCheckpoint> expand(PCollection<SyncRecord> records) {
+        return records
+            .apply(HarperIO.write().withTarget(target).withTuning(tuning)
+                .withDeadLetterName(syncName))
+            .acknowledged()
+            .apply(CommitCheckpoints.to(target, syncName, shards, RetryPolicy.defaults()));
+      }
+    };
+  }
+
+  private static PTransform<PCollection<SyncRecord>, PCollection<ShardCheckpoint>> write(
+      String syncName, int shards, int batchSize) {
+    return write(syncName, shards, batchSize, Duration.ofSeconds(1));
   }
 
   private static void assertEveryNodeHolds(SyntheticTelemetry telemetry) throws Exception {
@@ -97,7 +114,7 @@ class HarperIOWriteIT {
     for (long i = 0; i < telemetry.count(); i++) {
       String id = telemetry.id(i);
       if (!present.contains(id)) {
-        byOwner[io.bqharpersync.routing.NodeSlots.slotOf(id, byOwner.length)]++;
+        byOwner[io.bqharpersync.harper.NodeSlots.slotOf(id, byOwner.length)]++;
         if (examples.size() < 10) {
           examples.add(i);
         }
@@ -126,8 +143,7 @@ class HarperIOWriteIT {
     SyntheticTelemetry telemetry = new SyntheticTelemetry(prefix, 30_000, shards, 1000);
     Pipeline p = pipeline(true);
     p.apply(new GenerateTelemetry(telemetry))
-        .apply(KeyByNodeSlot.of(LocalHarperCluster.nodeCount()))
-        .apply(write(prefix, shards));
+        .apply(write(prefix, shards, 500));
     p.run().waitUntilFinish();
 
     assertEveryNodeHolds(telemetry);
@@ -139,17 +155,16 @@ class HarperIOWriteIT {
     String prefix = LocalHarperCluster.uniquePrefix("badrows");
     SyntheticTelemetry telemetry = new SyntheticTelemetry(prefix, 1000, 1, 1000);
     List<Integer> badAt = List.of(10, 501, 999);
-    List<KV<Integer, SyncRecord>> batch = new ArrayList<>();
+    List<SyncRecord> batch = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
       SyncRecord good = telemetry.record(i);
       String json = badAt.contains(i)
           ? telemetry.row(i).put("reading", "not-a-number").toString() : good.json();
-      batch.add(KV.of(0, new SyncRecord(good.id(), good.cursorMicros(), 0, 0, i, 1000, json)));
+      batch.add(new SyncRecord(good.id(), good.cursorMicros(), 0, 0, i, 1000, json));
     }
     Pipeline p = pipeline(true);
-    p.apply(Create.of(batch).withCoder(KvCoder.of(VarIntCoder.of(), SyncRecordCoder.of())))
-        .apply(write(prefix, 1).withMaxBatchSize(1000)
-            .withMaxBufferingDuration(Duration.ofSeconds(30)));
+    p.apply(Create.of(batch).withCoder(SyncRecordCoder.of()))
+        .apply(write(prefix, 1, 1000, Duration.ofSeconds(30)));
     p.run().waitUntilFinish();
 
     List<ClusterVerifier.NodeReport> reports = new ClusterVerifier(client, DB, TABLE).verify(
@@ -180,8 +195,7 @@ class HarperIOWriteIT {
     SyntheticTelemetry telemetry = new SyntheticTelemetry(prefix, 30_000, shards, 500);
     Pipeline p = pipeline(false);
     p.apply(new GenerateTelemetry(telemetry))
-        .apply(KeyByNodeSlot.of(LocalHarperCluster.nodeCount()))
-        .apply(write(prefix, shards).withMaxBatchSize(200));
+        .apply(write(prefix, shards, 200));
     PipelineResult result = p.run();
 
     // Wait until writes are flowing into node 2, then take it away for a few seconds.
@@ -287,8 +301,7 @@ class HarperIOWriteIT {
     Pipeline p = pipeline(true);
     PCollection<ShardCheckpoint> committed =
         p.apply(Create.of(records).withCoder(SyncRecordCoder.of()))
-            .apply(KeyByNodeSlot.of(LocalHarperCluster.nodeCount()))
-            .apply(write(prefix, 2).withMaxBatchSize(7));
+            .apply(write(prefix, 2, 7));
     // Every checkpoint emitted along the way, not only the last, must be behind the gap.
     boolean shard0HasGap = records.size() > 500;
     PAssert.that(committed).satisfies(checkpoints -> {

@@ -1,15 +1,16 @@
 package io.bqharpersync.it;
 
+import io.bqharpersync.tools.LocalHarperCluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bqharpersync.bqlocal.LocalBigQuery;
+import io.bqharpersync.bqlocal.RunningStandIn;
 import io.bqharpersync.checkpoint.ShardCheckpoint;
 import io.bqharpersync.harper.HarperClient;
-import io.bqharpersync.ops.ClusterVerifier;
-import io.bqharpersync.ops.SourceSnapshot;
-import io.bqharpersync.ops.TelemetryGenerator;
-import io.bqharpersync.ops.TelemetryTable;
+import io.bqharpersync.tools.ClusterVerifier;
+import io.bqharpersync.tools.SourceSnapshot;
+import io.bqharpersync.tools.TelemetryGenerator;
+import io.bqharpersync.tools.TelemetryTable;
 import io.bqharpersync.record.Micros;
 import java.io.File;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ class SyncCrashIT {
   void killedThreeTimesTheJobStillDeliversExactlyTheSource() throws Exception {
     long seed = System.nanoTime();
     Random random = new Random(seed);
-    try (LocalBigQuery bigquery = new LocalBigQuery(); HarperClient harper = LocalHarperCluster.client()) {
+    try (RunningStandIn bigquery = new RunningStandIn(); HarperClient harper = LocalHarperCluster.client()) {
       SyncFixture sync = new SyncFixture(bigquery.client, bigquery.server.endpoint(), "crash");
       long start = Micros.now() - 7_200_000_000L;
       TelemetryTable.insert(bigquery.client, sync.table,
@@ -97,7 +98,7 @@ class SyncCrashIT {
   void aContinuousSyncKilledWhileRowsArriveStillDeliversEveryRow() throws Exception {
     long seed = System.nanoTime();
     Random random = new Random(seed);
-    try (LocalBigQuery bigquery = new LocalBigQuery(); HarperClient harper = LocalHarperCluster.client()) {
+    try (RunningStandIn bigquery = new RunningStandIn(); HarperClient harper = LocalHarperCluster.client()) {
       SyncFixture sync = new SyncFixture(bigquery.client, bigquery.server.endpoint(), "crashlive");
       TelemetryGenerator rows = new TelemetryGenerator(sync.name);
       long start = Micros.now() - 3_600_000_000L;

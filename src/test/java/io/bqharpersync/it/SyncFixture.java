@@ -1,5 +1,6 @@
 package io.bqharpersync.it;
 
+import io.bqharpersync.tools.LocalHarperCluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.TableId;
@@ -7,9 +8,9 @@ import io.bqharpersync.checkpoint.CheckpointStore;
 import io.bqharpersync.checkpoint.ShardCheckpoint;
 import io.bqharpersync.harper.DeadLetter;
 import io.bqharpersync.harper.HarperClient;
-import io.bqharpersync.ops.ClusterVerifier;
-import io.bqharpersync.ops.SourceSnapshot;
-import io.bqharpersync.ops.TelemetryTable;
+import io.bqharpersync.tools.ClusterVerifier;
+import io.bqharpersync.tools.SourceSnapshot;
+import io.bqharpersync.tools.TelemetryTable;
 import io.bqharpersync.pipeline.SyncOptions;
 import io.bqharpersync.retry.RetryPolicy;
 import java.io.IOException;

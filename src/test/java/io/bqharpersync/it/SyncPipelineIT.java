@@ -1,5 +1,6 @@
 package io.bqharpersync.it;
 
+import io.bqharpersync.tools.LocalHarperCluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,13 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.cloud.bigquery.FieldValueList;
 import com.google.cloud.bigquery.QueryParameterValue;
-import io.bqharpersync.bqlocal.LocalBigQuery;
+import io.bqharpersync.bqlocal.RunningStandIn;
 import io.bqharpersync.checkpoint.ShardCheckpoint;
 import io.bqharpersync.harper.HarperClient;
-import io.bqharpersync.ops.ClusterVerifier;
-import io.bqharpersync.ops.SourceSnapshot;
-import io.bqharpersync.ops.TelemetryGenerator;
-import io.bqharpersync.ops.TelemetryTable;
+import io.bqharpersync.tools.ClusterVerifier;
+import io.bqharpersync.tools.SourceSnapshot;
+import io.bqharpersync.tools.TelemetryGenerator;
+import io.bqharpersync.tools.TelemetryTable;
 import io.bqharpersync.bqlocal.FaultPlan;
 import io.bqharpersync.pipeline.Preflight;
 import io.bqharpersync.pipeline.SyncConfig;
@@ -36,12 +37,12 @@ import org.junit.jupiter.api.Test;
 
 /** The sync job on the DirectRunner: BigQuery stand-in (real client, over HTTP) to the real 3-node Harper cluster. */
 class SyncPipelineIT {
-  private static LocalBigQuery bigquery;
+  private static RunningStandIn bigquery;
   private static HarperClient harper;
 
   @BeforeAll
   static void start() throws Exception {
-    bigquery = new LocalBigQuery();
+    bigquery = new RunningStandIn();
     harper = LocalHarperCluster.client();
   }
 
@@ -191,7 +192,7 @@ class SyncPipelineIT {
     SyncConfig checked = Preflight.check(SyncConfig.from(sync.options(true, args)));
     List<String> expected = new ArrayList<>(LocalHarperCluster.connection().nodes());
     java.util.Collections.sort(expected);
-    assertEquals(expected, checked.harper.nodes());
+    assertEquals(expected, checked.target().connection().nodes());
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bqharpersync.options.DurationText;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,14 +38,14 @@ class SyncConfigTest {
   @Test
   void defaultsAreSensibleAndThePasswordNeverPrints() throws Exception {
     SyncConfig config = SyncConfig.from(options());
-    assertEquals("readings", config.syncName);
-    assertEquals("my-project", config.bigQueryProject);
-    assertEquals(SyncMode.CONTINUOUS, config.mode);
-    assertEquals(4, config.shards);
-    assertEquals(Duration.ofSeconds(2), config.safetyLag);
-    assertEquals(Duration.ofMinutes(10), config.lookback);
-    assertEquals(10_000_000L, config.bucketMicros(), "a sixtieth of the lookback");
-    assertEquals(2, config.harper.nodeCount());
+    assertEquals("readings", config.syncName());
+    assertEquals("my-project", config.source().project());
+    assertEquals(SyncMode.CONTINUOUS, config.mode());
+    assertEquals(4, config.reading().shards());
+    assertEquals(Duration.ofSeconds(2), config.reading().safetyLag());
+    assertEquals(Duration.ofMinutes(10), config.reading().lookback());
+    assertEquals(10_000_000L, config.reading().bucketMicros(), "a sixtieth of the lookback");
+    assertEquals(2, config.target().connection().nodeCount());
     assertFalse(config.toString().contains("s3cret-pw"), config.toString());
   }
 

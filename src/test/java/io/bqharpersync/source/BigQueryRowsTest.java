@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.google.cloud.bigquery.QueryJobConfiguration;
 import com.google.cloud.bigquery.TableResult;
-import io.bqharpersync.bqlocal.LocalBigQuery;
-import io.bqharpersync.ops.JsonComparison;
+import io.bqharpersync.bqlocal.RunningStandIn;
+import io.bqharpersync.tools.JsonComparison;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +18,7 @@ class BigQueryRowsTest {
 
   @Test
   void convertsEveryTypeKeepingMicrosecondsAndExactDecimals() throws Exception {
-    try (LocalBigQuery bq = new LocalBigQuery()) {
+    try (RunningStandIn bq = new RunningStandIn()) {
       ArrayNode schema = (ArrayNode) MAPPER.readTree("["
           + "{\"name\":\"s\",\"type\":\"STRING\"},"
           + "{\"name\":\"i\",\"type\":\"INT64\"},"

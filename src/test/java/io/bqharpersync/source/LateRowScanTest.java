@@ -5,27 +5,28 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.cloud.bigquery.TableId;
-import io.bqharpersync.bqlocal.LocalBigQuery;
-import io.bqharpersync.ops.TelemetryGenerator;
-import io.bqharpersync.ops.TelemetryTable;
+import io.bqharpersync.bqlocal.RunningStandIn;
+import io.bqharpersync.tools.TelemetryGenerator;
+import io.bqharpersync.tools.TelemetryTable;
 import io.bqharpersync.record.Cursor;
 import io.bqharpersync.record.Micros;
+import io.bqharpersync.options.ShardReadOptions;
 import io.bqharpersync.retry.RetryPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
 
 /** The trailing re-scan against the stand-in: it finds a late row, and only when there is one. */
 class LateRowScanTest {
   private static final long NOW = Micros.of(Instant.parse("2026-01-01T12:00:00Z"));
-  private static final Duration LOOKBACK = Duration.ofSeconds(60);
   private static final long BUCKET = 1_000_000L;
 
   @Test
   void reReadsOnlyTheBucketThatGainedALateRow() throws Exception {
-    try (LocalBigQuery bq = new LocalBigQuery()) {
+    try (RunningStandIn bq = new RunningStandIn()) {
       TableId id = TableId.of("test-project", "late", "readings");
       TelemetryTable.create(bq.client, id);
       TelemetryGenerator gen = new TelemetryGenerator("l");
@@ -36,8 +37,12 @@ class LateRowScanTest {
           .shard(0, 1).build();
       BigQueryShardReader reader = new BigQueryShardReader(bq.client,
           RetryPolicy.of(1, Duration.ofMillis(10), Duration.ofSeconds(1)), () -> {});
-      LateRowScan scan = new LateRowScan(true, BUCKET, LOOKBACK, Duration.ofSeconds(5),
-          Duration.ofMinutes(5), 1000);
+      // A lookback of 60 s makes buckets of one second.
+      ReadPacing pacing = ReadPacing.from(PipelineOptionsFactory.fromArgs("--lookback=60s",
+          "--rescanInterval=5s", "--nullTimestampScanInterval=5m", "--pageRows=1000")
+          .as(ShardReadOptions.class));
+      assertEquals(BUCKET, pacing.bucketMicros());
+      LateRowScan scan = new LateRowScan(true, pacing);
 
       // The page reads pass every row; their digests are folded in as they go.
       List<SourceRow> page = reader.page(query, Cursor.START, Micros.toInstant(NOW), 1000);

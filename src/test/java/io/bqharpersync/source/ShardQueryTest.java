@@ -23,7 +23,7 @@ class ShardQueryTest {
 
   @Test
   void pageQueryIsExactlyTheTupleCursorWithAPrunableWindow() {
-    ShardQuery.Statement page = telemetry().build()
+    QueryStatement page = telemetry().build()
         .page(Cursor.of(1_704_067_200_500_000L, "dev-9"), Instant.parse("2024-01-01T01:00:00Z"), 500);
     assertEquals(
         "SELECT `id`, `ts`, `deviceId`, `data`\n"
@@ -55,7 +55,7 @@ class ShardQueryTest {
 
   @Test
   void startCursorIsBeforeEveryRow() {
-    ShardQuery.Statement first = telemetry().build().page(Cursor.START, Instant.EPOCH, 1);
+    QueryStatement first = telemetry().build().page(Cursor.START, Instant.EPOCH, 1);
     assertEquals(QueryParameterValue.timestamp(ShardQuery.MIN_TIMESTAMP_MICROS),
         first.parameters.get("cursor_ts"));
     assertEquals(QueryParameterValue.string(""), first.parameters.get("cursor_id"));
@@ -69,7 +69,7 @@ class ShardQueryTest {
   @Test
   void valuesNeverEnterTheSqlText() {
     String hostile = "x') OR 1=1 --";
-    ShardQuery.Statement page = telemetry().build().page(Cursor.of(0, hostile), Instant.EPOCH, 1);
+    QueryStatement page = telemetry().build().page(Cursor.of(0, hostile), Instant.EPOCH, 1);
     assertTrue(!page.sql.contains(hostile));
     assertEquals(QueryParameterValue.string(hostile), page.parameters.get("cursor_id"));
   }

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.cloud.bigquery.BigQueryException;
 import com.google.cloud.bigquery.TableId;
 import io.bqharpersync.bqlocal.FaultPlan.Fault;
-import io.bqharpersync.bqlocal.LocalBigQuery;
-import io.bqharpersync.ops.TelemetryGenerator;
-import io.bqharpersync.ops.TelemetryTable;
+import io.bqharpersync.bqlocal.RunningStandIn;
+import io.bqharpersync.tools.TelemetryGenerator;
+import io.bqharpersync.tools.TelemetryTable;
 import io.bqharpersync.record.Cursor;
 import io.bqharpersync.retry.RetriesExhaustedException;
 import io.bqharpersync.retry.RetryPolicy;
@@ -27,14 +27,14 @@ import org.junit.jupiter.api.Test;
 class ShardReaderFaultsTest {
   private static final long START = 1_704_067_200_000_000L;
   private static final Instant HARD_LIMIT = Instant.parse("2025-01-01T00:00:00Z");
-  private static LocalBigQuery bq;
+  private static RunningStandIn bq;
   private static final ShardQuery QUERY = ShardQuery.builder()
       .table("test-project.faults.t").columns(TelemetryTable.COLUMNS)
       .idColumn("id").cursorColumn("timestamp").shard(0, 1).build();
 
   @BeforeAll
   static void seed() throws Exception {
-    bq = new LocalBigQuery(Duration.ofSeconds(1));
+    bq = new RunningStandIn(Duration.ofSeconds(1));
     TableId table = TableId.of("test-project", "faults", "t");
     TelemetryTable.create(bq.client, table);
     TelemetryTable.insert(bq.client, table, new TelemetryGenerator("f").rows(0, 2000, START, 1000, 3));

@@ -7,9 +7,9 @@ import com.google.cloud.bigquery.FieldValueList;
 import com.google.cloud.bigquery.QueryParameterValue;
 import com.google.cloud.bigquery.TableId;
 import com.google.common.hash.Hashing;
-import io.bqharpersync.bqlocal.LocalBigQuery;
-import io.bqharpersync.ops.TelemetryGenerator;
-import io.bqharpersync.ops.TelemetryTable;
+import io.bqharpersync.bqlocal.RunningStandIn;
+import io.bqharpersync.tools.TelemetryGenerator;
+import io.bqharpersync.tools.TelemetryTable;
 import io.bqharpersync.record.Cursor;
 import io.bqharpersync.retry.RetryPolicy;
 import java.nio.charset.StandardCharsets;
@@ -39,12 +39,12 @@ class ShardReadsTest {
   private static final long TIE_MICROS = START + 20_000_000L;
   private static final int ROWS = Integer.getInteger("rows", 50_000);
   private static final Instant HARD_LIMIT = Instant.parse("2030-01-01T00:00:00Z");
-  private static LocalBigQuery bq;
+  private static RunningStandIn bq;
   private static Map<String, Long> table;
 
   @BeforeAll
   static void seed() throws Exception {
-    bq = new LocalBigQuery();
+    bq = new RunningStandIn();
     TableId id = TableId.of("test-project", "telemetry", "readings");
     TelemetryTable.create(bq.client, id);
     TelemetryGenerator gen = new TelemetryGenerator("dev");
@@ -135,7 +135,7 @@ class ShardReadsTest {
   void threeShardsOfMillisecondTimestampsAreWithinFivePercent() throws Exception {
     List<Long> sizes = new ArrayList<>();
     for (int shard = 0; shard < 3; shard++) {
-      ShardQuery.Statement digest = query(DISTINCT_MS, shard, 3, PartitionExpression.TIMESTAMP_STRING)
+      QueryStatement digest = query(DISTINCT_MS, shard, 3, PartitionExpression.TIMESTAMP_STRING)
           .digest(Instant.EPOCH, HARD_LIMIT);
       sizes.add(bq.query(digest.sql, digest.parameters).get(0).get("row_count").getLongValue());
     }
@@ -173,7 +173,7 @@ class ShardReadsTest {
   @Test
   void dryRunReportsBytesWithoutRunningTheQuery() {
     BigQueryShardReader reader = new BigQueryShardReader(bq.client, RetryPolicy.defaults(), () -> {});
-    ShardQuery.Statement page = query(0, 3, PartitionExpression.TIMESTAMP_STRING)
+    QueryStatement page = query(0, 3, PartitionExpression.TIMESTAMP_STRING)
         .page(Cursor.START, HARD_LIMIT, 100);
     long bytes = reader.dryRunBytes(page);
     assertTrue(bytes > ROWS * 10L, "bytes " + bytes);

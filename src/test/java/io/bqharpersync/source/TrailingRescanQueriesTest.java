@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.google.cloud.bigquery.TableId;
-import io.bqharpersync.bqlocal.LocalBigQuery;
-import io.bqharpersync.ops.TelemetryGenerator;
-import io.bqharpersync.ops.TelemetryTable;
+import io.bqharpersync.bqlocal.RunningStandIn;
+import io.bqharpersync.tools.TelemetryGenerator;
+import io.bqharpersync.tools.TelemetryTable;
 import io.bqharpersync.retry.RetryPolicy;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,13 +26,13 @@ import org.junit.jupiter.api.Test;
 class TrailingRescanQueriesTest {
   private static final long START = 1_704_067_200_000_000L;
   private static final long BUCKET = 10_000_000L;
-  private static LocalBigQuery bq;
+  private static RunningStandIn bq;
   private static BigQueryShardReader reader;
   private static final List<Map<String, Object>> ROWS = new ArrayList<>();
 
   @BeforeAll
   static void seed() throws Exception {
-    bq = new LocalBigQuery();
+    bq = new RunningStandIn();
     TableId id = TableId.of("test-project", "rescan", "readings");
     TelemetryTable.create(bq.client, id);
     TelemetryGenerator gen = new TelemetryGenerator("r");
@@ -87,8 +87,8 @@ class TrailingRescanQueriesTest {
 
   @Test
   void rowsWithoutATimestampAreCountedAndReadApart() {
-    assertEquals(2, reader.nullCursorCount(query()));
-    List<SourceRow> rows = reader.nullCursorRows(query(), 100);
+    assertEquals(2, reader.nullCursorCount(query().tableQueries()));
+    List<SourceRow> rows = reader.nullCursorRows(query().tableQueries(), 100);
     assertEquals(2, rows.size());
     assertNull(rows.get(0).timestampMicros());
   }

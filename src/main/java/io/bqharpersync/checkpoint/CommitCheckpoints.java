@@ -1,0 +1,56 @@
+package io.bqharpersync.checkpoint;
+
+import io.bqharpersync.harper.HarperTarget;
+import io.bqharpersync.record.PageAck;
+import io.bqharpersync.record.SyncName;
+import io.bqharpersync.retry.RetryPolicy;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * Turns write acknowledgements into committed per-shard checkpoints: keyed by shard, each shard's
+ * acks go through the rule of {@link ContiguousPages}, and every advance is written to {@code
+ * SyncCheckpoint} on the target before it is emitted.
+ */
+public final class CommitCheckpoints
+    extends PTransform<PCollection<PageAck>, PCollection<ShardCheckpoint>> {
+  private final HarperTarget target;
+  private final String syncName;
+  private final int shardCount;
+  private final RetryPolicy retry;
+
+  private CommitCheckpoints(HarperTarget target, String syncName, int shardCount,
+      RetryPolicy retry) {
+    this.target = target;
+    this.syncName = syncName;
+    this.shardCount = shardCount;
+    this.retry = retry;
+  }
+
+  /** Checkpoints {@code syncName/shardCount/shard} in {@code target}'s database. */
+  public static CommitCheckpoints to(HarperTarget target, String syncName, int shardCount,
+      RetryPolicy retry) {
+    if (!SyncName.isValid(syncName)) {
+      throw new IllegalArgumentException("syncName: " + SyncName.EXPECTED + ", got '" + syncName + "'");
+    }
+    if (shardCount < 1) {
+      throw new IllegalArgumentException("shardCount: must be >= 1, got " + shardCount);
+    }
+    return new CommitCheckpoints(target, syncName, shardCount, retry);
+  }
+
+  @Override
+  public PCollection<ShardCheckpoint> expand(PCollection<PageAck> acks) {
+    return acks
+        .apply("KeyByShard", WithKeys.of(PageAck::shard).withKeyType(TypeDescriptors.integers()))
+        .setCoder(KvCoder.of(VarIntCoder.of(), PageAck.CODER))
+        .apply("AdvanceAndStore",
+            ParDo.of(new CommitCheckpointsFn(target, syncName, shardCount, retry)))
+        .setCoder(ShardCheckpoint.CODER);
+  }
+}

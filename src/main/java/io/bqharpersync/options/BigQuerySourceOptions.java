@@ -1,0 +1,49 @@
+package io.bqharpersync.options;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/** Which BigQuery table is read, which of its columns, and how its rows are ordered and sharded. */
+public interface BigQuerySourceOptions extends PipelineOptions {
+  @Description("BigQuery table to sync, as project.dataset.table.")
+  String getSourceTable();
+
+  void setSourceTable(String value);
+
+  @Description("Project that runs (and pays for) the queries; default: the source table's project.")
+  String getBigQueryProject();
+
+  void setBigQueryProject(String value);
+
+  @Description("BigQuery API root URL; empty for Google's service with Application Default "
+      + "Credentials. Set it to reach a local stand-in, e.g. http://127.0.0.1:9050.")
+  String getBigQueryEndpoint();
+
+  void setBigQueryEndpoint(String value);
+
+  @Description("Columns to copy, comma-separated; empty for every column of the table.")
+  @Default.String("")
+  String getColumns();
+
+  void setColumns(String value);
+
+  @Description("Primary key column (STRING or INT64); becomes Harper's primary key.")
+  @Default.String("id")
+  String getIdColumn();
+
+  void setIdColumn(String value);
+
+  @Description("TIMESTAMP column that orders reads; ties are broken by the id column.")
+  @Default.String("timestamp")
+  String getCursorColumn();
+
+  void setCursorColumn(String value);
+
+  @Description("What the shard hash is taken of: TIMESTAMP_STRING (CAST(cursor AS STRING)), "
+      + "TIMESTAMP_MICROS (UNIX_MICROS(cursor)) or ID (CAST(id AS STRING)).")
+  @Default.String("TIMESTAMP_STRING")
+  String getPartitionExpression();
+
+  void setPartitionExpression(String value);
+}

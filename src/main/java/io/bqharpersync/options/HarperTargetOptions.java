@@ -1,0 +1,49 @@
+package io.bqharpersync.options;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/** Which Harper cluster and table the rows go to, and how to log in. */
+public interface HarperTargetOptions extends PipelineOptions {
+  @Description("Harper operations API URLs, comma-separated, e.g. http://10.0.0.1:9925,... "
+      + "Each record goes to the node that owns its key; give this or --harperSeedNode.")
+  String getHarperNodes();
+
+  void setHarperNodes(String value);
+
+  @Description("One Harper node's operations API URL; the others are discovered with "
+      + "cluster_status and ordered by address, so every worker derives the same node slots.")
+  String getHarperSeedNode();
+
+  void setHarperSeedNode(String value);
+
+  @Description("Harper user.")
+  @Default.String("admin")
+  String getHarperUser();
+
+  void setHarperUser(String value);
+
+  @Description("Name of the environment variable holding the Harper password.")
+  @Default.String("HARPER_PASSWORD")
+  String getHarperPasswordEnv();
+
+  void setHarperPasswordEnv(String value);
+
+  @Description("File holding the Harper password (first line); used instead of --harperPasswordEnv.")
+  String getHarperPasswordFile();
+
+  void setHarperPasswordFile(String value);
+
+  @Description("Harper database of the target table.")
+  @Default.String("data")
+  String getHarperDatabase();
+
+  void setHarperDatabase(String value);
+
+  @Description("Harper table the rows are upserted into; it must exist on every node.")
+  @Default.String("BigQueryData")
+  String getHarperTable();
+
+  void setHarperTable(String value);
+}

@@ -1,0 +1,114 @@
+package io.bqharpersync.source;
+
+import static io.bqharpersync.source.BigQueryNames.quote;
+
+import com.google.cloud.bigquery.QueryParameterValue;
+import io.bqharpersync.record.Micros;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Statements over the whole source table, every shard at once: pure, no I/O. The audit compares
+ * Harper with these; the null-timestamp scan finds rows that no shard query can match. {@link
+ * ShardQuery} builds one shard's statements on top of the same table description.
+ */
+public final class TableQueries implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final String table;
+  private final List<String> columns;
+  private final String idColumn;
+  private final ShardQuery.IdType idType;
+  private final String cursorColumn;
+
+  TableQueries(String table, List<String> columns, String idColumn, ShardQuery.IdType idType,
+      String cursorColumn) {
+    this.table = table;
+    this.columns = List.copyOf(columns);
+    this.idColumn = idColumn;
+    this.idType = idType;
+    this.cursorColumn = cursorColumn;
+  }
+
+  /**
+   * How many rows have no cursor timestamp. No shard reads them (the shard predicate of a NULL is
+   * NULL, and so is every cursor comparison), so one reader counts them and, when the count
+   * changes, reads them with {@link #nullCursorRows} to send them to the dead-letter table.
+   */
+  public QueryStatement nullCursorCount() {
+    return new QueryStatement("SELECT COUNT(*) AS row_count FROM " + quote(table) + " WHERE "
+        + quote(cursorColumn) + " IS NULL", new LinkedHashMap<>());
+  }
+
+  /** Up to {@code limit} rows without a cursor timestamp. */
+  public QueryStatement nullCursorRows(int limit) {
+    Map<String, QueryParameterValue> params = new LinkedHashMap<>();
+    params.put("page_limit", QueryParameterValue.int64((long) limit));
+    return new QueryStatement("SELECT " + selectList() + "\nFROM " + quote(table) + "\nWHERE "
+        + quote(cursorColumn) + " IS NULL\nORDER BY " + quote(idColumn) + "\nLIMIT @page_limit",
+        params);
+  }
+
+  /**
+   * {@code COUNT(*)} and {@code BIT_XOR} of the id fingerprints of rows with an id and a timestamp
+   * before {@code upper}. The drift check compares each Harper node with this.
+   */
+  public QueryStatement digestBefore(Instant upper) {
+    return before("SELECT COUNT(*) AS row_count, BIT_XOR(FARM_FINGERPRINT(CAST("
+        + quote(idColumn) + " AS STRING))) AS id_digest", upper);
+  }
+
+  /** The id and cursor of every row with an id and a timestamp before {@code upper}. */
+  public QueryStatement idsBefore(Instant upper) {
+    return before("SELECT " + quote(idColumn) + ", " + quote(cursorColumn), upper);
+  }
+
+  /** Every row with {@code lower <= ts <= upper}. */
+  public QueryStatement window(Instant lower, Instant upper) {
+    String ts = quote(cursorColumn);
+    Map<String, QueryParameterValue> params = new LinkedHashMap<>();
+    params.put("lower_ts", QueryParameterValue.timestamp(Micros.of(lower)));
+    params.put("upper_ts", QueryParameterValue.timestamp(Micros.of(upper)));
+    return new QueryStatement("SELECT " + selectList() + "\nFROM " + quote(table) + "\nWHERE "
+        + ts + " >= @lower_ts AND " + ts + " <= @upper_ts", params);
+  }
+
+  private QueryStatement before(String select, Instant upper) {
+    Map<String, QueryParameterValue> params = new LinkedHashMap<>();
+    params.put("upper_ts", QueryParameterValue.timestamp(Micros.of(upper)));
+    return new QueryStatement(select + "\nFROM " + quote(table) + "\nWHERE " + quote(cursorColumn)
+        + " < @upper_ts AND " + quote(idColumn) + " IS NOT NULL", params);
+  }
+
+  String selectList() {
+    List<String> quoted = new ArrayList<>();
+    for (String column : columns) {
+      quoted.add(quote(column));
+    }
+    return String.join(", ", quoted);
+  }
+
+  public String table() {
+    return table;
+  }
+
+  public List<String> columns() {
+    return columns;
+  }
+
+  public String idColumn() {
+    return idColumn;
+  }
+
+  public ShardQuery.IdType idType() {
+    return idType;
+  }
+
+  public String cursorColumn() {
+    return cursorColumn;
+  }
+}

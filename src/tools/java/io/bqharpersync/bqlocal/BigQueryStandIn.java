@@ -1,0 +1,514 @@
+package io.bqharpersync.bqlocal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * A local stand-in for BigQuery, for development and tests only: it serves the REST v2 routes
+ * that {@code google-cloud-bigquery} calls, and runs their SQL in an embedded H2 database with
+ * BigQuery's functions. Any project id is accepted. It binds a loopback address only.
+ *
+ * <p>Routes: jobs.query, getQueryResults, jobs.get, jobs.insert (dry runs), tabledata.list,
+ * datasets.insert, tables.insert/get, tabledata.insertAll, and {@code POST /_bqlocal/faults} to
+ * inject faults ({@link FaultPlan}). What it does not emulate is listed in the README.
+ */
+public final class BigQueryStandIn implements AutoCloseable {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final String BASE = "/bigquery/v2/projects/([^/]+)";
+  private static final int DEFAULT_PAGE_ROWS = 10_000;
+
+  private final HttpServer server;
+  private final ExecutorService threads;
+  private final LocalCatalog catalog;
+  private final QueryJobs jobs = new QueryJobs();
+  private final FaultPlan faults = new FaultPlan();
+  private volatile int pageRows = DEFAULT_PAGE_ROWS;
+  private final List<Route> routes = new ArrayList<>();
+
+  private interface Handler {
+    Object handle(Matcher path, Map<String, String> query, JsonNode body) throws Exception;
+  }
+
+  private static final class Route {
+    final String method;
+    final Pattern path;
+    final Handler handler;
+    final boolean queryCall;
+
+    Route(String method, String path, boolean queryCall, Handler handler) {
+      this.method = method;
+      this.path = Pattern.compile(path);
+      this.handler = handler;
+      this.queryCall = queryCall;
+    }
+  }
+
+  /** Error replies in BigQuery's shape: HTTP status, reason, message. */
+  static final class ApiError extends RuntimeException {
+    final int status;
+    final String reason;
+
+    ApiError(int status, String reason, String message) {
+      super(message);
+      this.status = status;
+      this.reason = reason;
+    }
+  }
+
+  private BigQueryStandIn(String host, int port) throws IOException, SQLException {
+    InetAddress address = InetAddress.getByName(host);
+    if (!address.isLoopbackAddress()) {
+      throw new IllegalArgumentException("host: the stand-in binds loopback addresses only, got " + host);
+    }
+    catalog = new LocalCatalog();
+    // Without TCP_NODELAY every small reply waits out the client's delayed ACK (about 40 ms).
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+    server = HttpServer.create(new InetSocketAddress(address, port), 64);
+    threads = Executors.newFixedThreadPool(8, r -> {
+      Thread t = new Thread(r, "bq-local");
+      t.setDaemon(true);
+      return t;
+    });
+    server.setExecutor(threads);
+    server.createContext("/", this::serve);
+    defineRoutes();
+  }
+
+  /** Starts a stand-in on {@code host:port} (port 0 picks a free one). */
+  public static BigQueryStandIn start(String host, int port) throws IOException, SQLException {
+    BigQueryStandIn local = new BigQueryStandIn(host, port);
+    local.server.start();
+    return local;
+  }
+
+  /**
+   * Runs the stand-in until the process is stopped: {@code --host 127.0.0.1 --port 9050
+   * [--page-rows N]}. Development and tests only.
+   */
+  public static void main(String[] args) throws Exception {
+    String host = "127.0.0.1";
+    int port = 9050;
+    int pageRows = DEFAULT_PAGE_ROWS;
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--host":
+          host = args[i + 1];
+          break;
+        case "--port":
+          port = Integer.parseInt(args[i + 1]);
+          break;
+        case "--page-rows":
+          pageRows = Integer.parseInt(args[i + 1]);
+          break;
+        default:
+          throw new IllegalArgumentException(args[i] + ": unknown option; known: --host, --port, --page-rows");
+      }
+    }
+    BigQueryStandIn local = start(host, port);
+    local.pageRows(pageRows);
+    System.out.println("BigQuery stand-in (development and tests only) serving " + local.endpoint());
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        local.close();
+      } catch (SQLException ignored) {
+        // The process is ending; the in-memory database goes with it.
+      }
+    }));
+    Thread.currentThread().join();
+  }
+
+  public String endpoint() {
+    InetSocketAddress address = server.getAddress();
+    return "http://" + address.getAddress().getHostAddress() + ":" + address.getPort();
+  }
+
+  public FaultPlan faults() {
+    return faults;
+  }
+
+  /** Rows per result page before a pageToken is given, to exercise the client's paging. */
+  public void pageRows(int rows) {
+    this.pageRows = rows;
+  }
+
+  // --- embedded use, for tests and seeding ---
+
+  public void createTable(String dataset, String table, ArrayNode fields) throws SQLException {
+    catalog.createDataset(dataset);
+    catalog.createTable(dataset, table, fields);
+  }
+
+  public void insert(String dataset, String table, List<JsonNode> rows) throws SQLException {
+    catalog.insert(dataset, table, rows);
+  }
+
+  private void defineRoutes() {
+    routes.add(new Route("POST", BASE + "/queries", true, (p, q, body) -> query(p.group(1), body)));
+    routes.add(new Route("GET", BASE + "/queries/([^/]+)", true,
+        (p, q, body) -> queryResults(p.group(2), q)));
+    routes.add(new Route("GET", BASE + "/jobs/([^/]+)", false, (p, q, body) -> job(p.group(2))));
+    routes.add(new Route("POST", BASE + "/jobs", false, (p, q, body) -> insertJob(p.group(1), body)));
+    routes.add(new Route("GET", BASE + "/datasets/([^/]+)/tables/([^/]+)/data", false,
+        (p, q, body) -> tableData(p.group(2), p.group(3), q)));
+    routes.add(new Route("POST", BASE + "/datasets/([^/]+)/tables/([^/]+)/insertAll", false,
+        (p, q, body) -> insertAll(p.group(2), p.group(3), body)));
+    routes.add(new Route("POST", BASE + "/datasets/([^/]+)/tables", false,
+        (p, q, body) -> createTable(p.group(1), p.group(2), body)));
+    routes.add(new Route("GET", BASE + "/datasets/([^/]+)/tables/([^/]+)", false,
+        (p, q, body) -> table(p.group(1), p.group(2), p.group(3))));
+    routes.add(new Route("POST", BASE + "/datasets", false, (p, q, body) -> createDataset(p.group(1), body)));
+    routes.add(new Route("POST", "/_bqlocal/faults", false, (p, q, body) -> {
+      faults.add(FaultPlan.Fault.valueOf(body.path("fault").asText()), body.path("times").asInt(1));
+      if (body.has("stallMillis")) {
+        faults.stallMillis(body.path("stallMillis").asLong());
+      }
+      return MAPPER.createObjectNode().put("pending", faults.pending());
+    }));
+  }
+
+  private void serve(HttpExchange exchange) throws IOException {
+    try {
+      URI uri = exchange.getRequestURI();
+      String path = uri.getRawPath();
+      Map<String, String> query = parseQuery(uri.getRawQuery());
+      JsonNode body = readBody(exchange);
+      for (Route route : routes) {
+        Matcher matcher = route.path.matcher(path);
+        if (!route.method.equals(exchange.getRequestMethod()) || !matcher.matches()) {
+          continue;
+        }
+        FaultPlan.Fault fault = path.startsWith("/_bqlocal") ? null : faults.next();
+        if (fault == FaultPlan.Fault.RATE_LIMITED) {
+          throw new ApiError(429, "rateLimitExceeded", "Exceeded rate limits (injected)");
+        }
+        if (fault == FaultPlan.Fault.BACKEND_ERROR) {
+          throw new ApiError(500, "backendError", "Backend error (injected)");
+        }
+        if (fault == FaultPlan.Fault.STALL) {
+          Thread.sleep(faults.stallMillis());
+        }
+        Object reply = fault == FaultPlan.Fault.INCOMPLETE && route.queryCall
+            ? incomplete(matcher, body)
+            : route.handler.handle(matcher, query, body);
+        send(exchange, 200, MAPPER.writeValueAsBytes(reply));
+        return;
+      }
+      throw new ApiError(404, "notFound", "No route for " + exchange.getRequestMethod() + " " + path);
+    } catch (ApiError e) {
+      sendError(exchange, e.status, e.reason, e.getMessage());
+    } catch (LocalCatalog.NotFound e) {
+      sendError(exchange, 404, "notFound", e.getMessage());
+    } catch (SQLException | IllegalArgumentException | ArithmeticException e) {
+      sendError(exchange, 400, "invalidQuery", rootMessage(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      sendError(exchange, 500, "backendError", "interrupted");
+    } catch (Exception | Error e) {
+      System.err.println("bq-local: " + exchange.getRequestMethod() + " " + exchange.getRequestURI()
+          + " failed: " + e);
+      e.printStackTrace();
+      sendError(exchange, 500, "internalError", String.valueOf(e));
+    } finally {
+      exchange.close();
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root.getMessage() + ")";
+  }
+
+  // --- routes ---
+
+  private ObjectNode query(String projectId, JsonNode body) throws SQLException {
+    String sql = body.path("query").asText();
+    if (body.path("useLegacySql").asBoolean(false)) {
+      throw new ApiError(400, "invalidQuery", "legacy SQL is not supported");
+    }
+    String location = body.path("location").asText("US");
+    if (body.path("dryRun").asBoolean(false)) {
+      return dryRunReply(projectId, location, sql);
+    }
+    LocalCatalog.QueryResult result = catalog.query(sql, body.path("queryParameters"));
+    QueryJobs.Job job = jobs.add(null, projectId, location, sql, result);
+    boolean int64 = body.path("formatOptions").path("useInt64Timestamp").asBoolean(false);
+    ObjectNode reply = resultsReply(job, 0, maxResults(body.path("maxResults")), int64);
+    reply.put("kind", "bigquery#queryResponse");
+    return reply;
+  }
+
+  private Object incomplete(Matcher path, JsonNode body) throws Exception {
+    if (path.pattern().pattern().endsWith("/queries")) {
+      // Run it now, answer as if it were still running; getQueryResults finds it done.
+      ObjectNode full = query(path.group(1), body);
+      ObjectNode reply = MAPPER.createObjectNode();
+      reply.put("kind", "bigquery#queryResponse");
+      reply.set("jobReference", full.get("jobReference"));
+      reply.put("jobComplete", false);
+      return reply;
+    }
+    ObjectNode reply = MAPPER.createObjectNode();
+    reply.put("kind", "bigquery#getQueryResultsResponse");
+    QueryJobs.Job job = jobs.get(path.group(2));
+    if (job != null) {
+      reply.set("jobReference", jobReference(job));
+    }
+    reply.put("jobComplete", false);
+    return reply;
+  }
+
+  private ObjectNode queryResults(String jobId, Map<String, String> query) {
+    QueryJobs.Job job = requireJob(jobId);
+    long start = Long.parseLong(query.getOrDefault("startIndex", "0"));
+    if (query.containsKey("pageToken")) {
+      start = Long.parseLong(query.get("pageToken"));
+    }
+    int max = query.containsKey("maxResults") ? Integer.parseInt(query.get("maxResults")) : pageRows;
+    boolean int64 = Boolean.parseBoolean(query.getOrDefault("formatOptions.useInt64Timestamp", "false"));
+    ObjectNode reply = resultsReply(job, start, max, int64);
+    reply.put("kind", "bigquery#getQueryResultsResponse");
+    return reply;
+  }
+
+  private ObjectNode resultsReply(QueryJobs.Job job, long start, int max, boolean int64Timestamps) {
+    ObjectNode reply = MAPPER.createObjectNode();
+    reply.set("jobReference", jobReference(job));
+    reply.putObject("schema").set("fields", job.result.fields);
+    reply.put("totalRows", Long.toString(job.result.rows.size()));
+    reply.put("jobComplete", true);
+    reply.put("cacheHit", false);
+    reply.put("totalBytesProcessed", "0");
+    long end = Math.min(job.result.rows.size(), start + max);
+    if (max > 0) {
+      reply.set("rows", rows(job.result, start, end, int64Timestamps));
+    }
+    if (end < job.result.rows.size()) {
+      reply.put("pageToken", Long.toString(end));
+    }
+    return reply;
+  }
+
+  private int maxResults(JsonNode requested) {
+    return requested.isMissingNode() || requested.isNull() ? pageRows : Math.min(requested.asInt(), pageRows);
+  }
+
+  private static ArrayNode rows(LocalCatalog.QueryResult result, long start, long end, boolean int64) {
+    ArrayNode rows = MAPPER.createArrayNode();
+    for (long i = start; i < end; i++) {
+      Object[] values = result.rows.get((int) i);
+      ArrayNode cells = rows.addObject().putArray("f");
+      for (int c = 0; c < values.length; c++) {
+        cells.add(BigQueryValues.cell(result.fields.get(c), values[c], int64));
+      }
+    }
+    return rows;
+  }
+
+  private ObjectNode job(String jobId) {
+    QueryJobs.Job job = requireJob(jobId);
+    ObjectNode reply = MAPPER.createObjectNode();
+    reply.put("kind", "bigquery#job");
+    reply.put("id", job.projectId + ":" + job.location + "." + job.id);
+    reply.set("jobReference", jobReference(job));
+    reply.putObject("status").put("state", "DONE");
+    ObjectNode configuration = reply.putObject("configuration");
+    configuration.put("jobType", "QUERY");
+    ObjectNode queryConfig = configuration.putObject("query");
+    queryConfig.put("query", job.query);
+    queryConfig.put("useLegacySql", false);
+    ObjectNode destination = queryConfig.putObject("destinationTable");
+    destination.put("projectId", job.projectId);
+    destination.put("datasetId", QueryJobs.RESULTS_DATASET);
+    destination.put("tableId", job.resultTable());
+    ObjectNode statistics = reply.putObject("statistics");
+    statistics.putObject("query").put("totalBytesProcessed", "0");
+    return reply;
+  }
+
+  /** jobs.insert: only dry runs of queries; anything else is refused with a clear message. */
+  private ObjectNode insertJob(String projectId, JsonNode body) throws SQLException {
+    JsonNode query = body.path("configuration").path("query");
+    if (query.isMissingNode() || !body.path("configuration").path("dryRun").asBoolean(false)) {
+      throw new ApiError(400, "invalid", "the stand-in runs query jobs through jobs.query; "
+          + "jobs.insert is served for dry runs only");
+    }
+    String location = body.path("jobReference").path("location").asText("US");
+    return dryRunReply(projectId, location, query.path("query").asText());
+  }
+
+  private ObjectNode dryRunReply(String projectId, String location, String sql) throws SQLException {
+    long bytes = catalog.estimateBytes(sql);
+    ObjectNode reply = MAPPER.createObjectNode();
+    reply.put("kind", "bigquery#job");
+    ObjectNode reference = reply.putObject("jobReference");
+    reference.put("projectId", projectId);
+    reference.put("location", location);
+    reply.putObject("status").put("state", "DONE");
+    reply.putObject("configuration").put("dryRun", true).putObject("query").put("query", sql);
+    ObjectNode statistics = reply.putObject("statistics");
+    statistics.put("totalBytesProcessed", Long.toString(bytes));
+    statistics.putObject("query").put("totalBytesProcessed", Long.toString(bytes));
+    reply.put("totalBytesProcessed", Long.toString(bytes));
+    reply.put("jobComplete", true);
+    return reply;
+  }
+
+  private ObjectNode tableData(String dataset, String table, Map<String, String> query)
+      throws SQLException {
+    LocalCatalog.QueryResult result;
+    if (dataset.equals(QueryJobs.RESULTS_DATASET)) {
+      QueryJobs.Job job = jobs.byResultTable(table);
+      if (job == null) {
+        throw new LocalCatalog.NotFound("Not found: Table " + dataset + "." + table);
+      }
+      result = job.result;
+    } else {
+      result = catalog.readTable(dataset, table);
+    }
+    long start = Long.parseLong(query.getOrDefault("pageToken", query.getOrDefault("startIndex", "0")));
+    int max = query.containsKey("maxResults") ? Integer.parseInt(query.get("maxResults")) : pageRows;
+    boolean int64 = Boolean.parseBoolean(query.getOrDefault("formatOptions.useInt64Timestamp", "false"));
+    long end = Math.min(result.rows.size(), start + max);
+    ObjectNode reply = MAPPER.createObjectNode();
+    reply.put("kind", "bigquery#tableDataList");
+    reply.put("totalRows", Long.toString(result.rows.size()));
+    reply.set("rows", rows(result, start, end, int64));
+    if (end < result.rows.size()) {
+      reply.put("pageToken", Long.toString(end));
+    }
+    return reply;
+  }
+
+  private ObjectNode insertAll(String dataset, String table, JsonNode body) throws SQLException {
+    List<JsonNode> rows = new ArrayList<>();
+    body.path("rows").forEach(row -> rows.add(row.path("json")));
+    catalog.insert(dataset, table, rows);
+    return MAPPER.createObjectNode().put("kind", "bigquery#tableDataInsertAllResponse");
+  }
+
+  private ObjectNode createDataset(String projectId, JsonNode body) throws SQLException {
+    String dataset = body.path("datasetReference").path("datasetId").asText();
+    catalog.createDataset(dataset);
+    ObjectNode reply = MAPPER.createObjectNode();
+    reply.put("kind", "bigquery#dataset");
+    reply.put("id", projectId + ":" + dataset);
+    reply.putObject("datasetReference").put("projectId", projectId).put("datasetId", dataset);
+    return reply;
+  }
+
+  private ObjectNode createTable(String projectId, String dataset, JsonNode body) throws SQLException {
+    String table = body.path("tableReference").path("tableId").asText();
+    if (catalog.tableExists(dataset, table)) {
+      throw new ApiError(409, "duplicate", "Already Exists: Table " + projectId + ":" + dataset + "." + table);
+    }
+    catalog.createTable(dataset, table, (ArrayNode) body.path("schema").path("fields"));
+    return table(projectId, dataset, table);
+  }
+
+  private ObjectNode table(String projectId, String dataset, String table) {
+    ObjectNode reply = MAPPER.createObjectNode();
+    reply.put("kind", "bigquery#table");
+    reply.put("id", projectId + ":" + dataset + "." + table);
+    reply.putObject("tableReference").put("projectId", projectId).put("datasetId", dataset)
+        .put("tableId", table);
+    reply.putObject("schema").set("fields", catalog.schema(dataset, table));
+    reply.put("type", "TABLE");
+    return reply;
+  }
+
+  private QueryJobs.Job requireJob(String jobId) {
+    QueryJobs.Job job = jobs.get(jobId);
+    if (job == null) {
+      throw new LocalCatalog.NotFound("Not found: Job " + jobId);
+    }
+    return job;
+  }
+
+  private static ObjectNode jobReference(QueryJobs.Job job) {
+    ObjectNode reference = MAPPER.createObjectNode();
+    reference.put("projectId", job.projectId);
+    reference.put("jobId", job.id);
+    reference.put("location", job.location);
+    return reference;
+  }
+
+  // --- HTTP plumbing ---
+
+  private static Map<String, String> parseQuery(String raw) {
+    Map<String, String> values = new HashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return values;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      values.put(name, value);
+    }
+    return values;
+  }
+
+  private static JsonNode readBody(HttpExchange exchange) throws IOException {
+    InputStream in = exchange.getRequestBody();
+    if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
+      in = new GZIPInputStream(in);
+    }
+    byte[] bytes = in.readAllBytes();
+    return bytes.length == 0 ? MAPPER.createObjectNode() : MAPPER.readTree(bytes);
+  }
+
+  private static void sendError(HttpExchange exchange, int status, String reason, String message)
+      throws IOException {
+    ObjectNode error = MAPPER.createObjectNode();
+    ObjectNode inner = error.putObject("error");
+    inner.put("code", status);
+    inner.put("message", message);
+    inner.putArray("errors").addObject().put("reason", reason).put("message", message)
+        .put("domain", "global");
+    inner.put("status", status == 429 ? "RESOURCE_EXHAUSTED" : status == 404 ? "NOT_FOUND"
+        : status >= 500 ? "INTERNAL" : "INVALID_ARGUMENT");
+    send(exchange, status, MAPPER.writeValueAsBytes(error));
+  }
+
+  private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
+    exchange.sendResponseHeaders(status, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    } catch (IOException clientGone) {
+      // A client that timed out (a stalled reply) has closed its end; nothing to tell it.
+    }
+  }
+
+  @Override
+  public void close() throws SQLException {
+    server.stop(0);
+    threads.shutdownNow();
+    catalog.close();
+  }
+}

@@ -1,0 +1,61 @@
+package io.bqharpersync.tools;
+
+import io.bqharpersync.harper.HarperClient;
+import io.bqharpersync.harper.HarperConnection;
+import io.bqharpersync.tools.LocalSync;
+import java.io.File;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real Harper cluster that {@code scripts/harper-cluster start} runs for the integration
+ * tests: nodes at 127.0.0.1..N, credentials from HARPER_USER / HARPER_PASSWORD.
+ */
+public final class LocalHarperCluster {
+  private LocalHarperCluster() {}
+
+  public static int nodeCount() {
+    return connection().nodeCount();
+  }
+
+  public static HarperConnection connection() {
+    return LocalSync.fromEnvironment();
+  }
+
+  public static HarperClient client() {
+    return new HarperClient(connection());
+  }
+
+  /** A prefix no other test run shares, so tests need no cleanup between runs. */
+  public static String uniquePrefix(String test) {
+    return test + "-" + Long.toString(System.currentTimeMillis(), 36);
+  }
+
+  /** Node numbers are 1-based, as the script's; node slot = number - 1. */
+  public static void stopNode(int number) {
+    script("stop-node", number);
+  }
+
+  public static void startNode(int number) {
+    script("start-node", number);
+  }
+
+  private static void script(String command, int number) {
+    try {
+      Process process =
+          new ProcessBuilder("scripts/harper-cluster", command, Integer.toString(number))
+              .directory(new File(System.getProperty("user.dir")))
+              .inheritIO()
+              .start();
+      if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        process.destroyForcibly();
+        throw new IllegalStateException("scripts/harper-cluster " + command + " " + number + " failed");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package io.bqharpersync.tools;
+
+import com.google.cloud.bigquery.BigQuery;
+import com.google.cloud.bigquery.TableId;
+import io.bqharpersync.bqlocal.BigQueryStandIn;
+import io.bqharpersync.harper.HarperClient;
+import io.bqharpersync.harper.HarperConnection;
+import io.bqharpersync.pipeline.SyncOptions;
+import io.bqharpersync.pipeline.SyncPipeline;
+import io.bqharpersync.record.Micros;
+import io.bqharpersync.source.BigQueryShardReader;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.sdk.PipelineResult;
+
+/**
+ * End-to-end figures of the sync job on the DirectRunner, measured against the same cluster in
+ * the same run:
+ *
+ * <ul>
+ *   <li>throughput: a backfill of {@code --rows} rows from the BigQuery stand-in (whole job, start
+ *       to finish) against a plain batch-upsert loop of as many rows (one thread per node, rows
+ *       serialized before the clock starts), alternating, after a warm-up of both;
+ *   <li>lag: a continuous sync while rows are inserted at {@code --lagRate} rows/s for {@code
+ *       --lagSeconds}; per row, the time Harper created it (its {@code harperCreatedAt}) minus the
+ *       time it was inserted into BigQuery (its timestamp).
+ * </ul>
+ *
+ * The last line is {@code ratio: X.XX}, the median of the per-round ratios.
+ */
+public final class SyncBenchmark {
+  public static void main(String[] args) throws Exception {
+    CommandLine line = new CommandLine(args, Set.of("rows", "rounds", "lagRate", "lagSeconds"));
+    long rows = line.positiveLong("rows", 100_000);
+    int rounds = (int) line.positiveLong("rounds", 3);
+    int lagRate = (int) line.positiveLong("lagRate", 2_000);
+    long lagSeconds = line.positiveLong("lagSeconds", 30);
+    HarperConnection harper = LocalSync.fromEnvironment();
+    String run = "bench-" + Long.toString(System.currentTimeMillis(), 36);
+
+    try (BigQueryStandIn server = BigQueryStandIn.start("127.0.0.1", 0)) {
+      BigQuery bigquery = BigQueryShardReader.client("local-project", server.endpoint(),
+          Duration.ofSeconds(60));
+      System.out.printf("rows per measurement: %,d; pipeline: %s on %s; nodes: %s%n", rows,
+          LocalSync.PIPELINE_FILE, LocalSync.RUNNER_CONFIG, harper.nodes());
+      // Unmeasured warm-up of both paths.
+      HarperWriteBenchmark.plainLoop(harper, new SyntheticTelemetry(run + "-warmplain", rows / 4, 4, 1000), 1000);
+      backfill(bigquery, server.endpoint(), run + "-warmsync", rows / 4);
+
+      double[] plain = new double[rounds];
+      double[] sync = new double[rounds];
+      double[] ratios = new double[rounds];
+      for (int round = 0; round < rounds; round++) {
+        SyntheticTelemetry forPlain = new SyntheticTelemetry(run + "-plain" + round, rows, 4, 1000);
+        if (round % 2 == 0) {
+          plain[round] = HarperWriteBenchmark.plainLoop(harper, forPlain, 1000);
+          sync[round] = backfill(bigquery, server.endpoint(), run + "-sync" + round, rows);
+        } else {
+          sync[round] = backfill(bigquery, server.endpoint(), run + "-sync" + round, rows);
+          plain[round] = HarperWriteBenchmark.plainLoop(harper, forPlain, 1000);
+        }
+        ratios[round] = sync[round] / plain[round];
+        System.out.printf("round %d: raw Harper upsert loop %,.0f rows/s, sync job %,.0f rows/s,"
+            + " ratio %.2f%n", round + 1, plain[round], sync[round], ratios[round]);
+      }
+
+      lag(bigquery, server.endpoint(), harper, run + "-lag", lagRate, lagSeconds);
+
+      System.out.printf("raw Harper upsert loop, median: %,.0f rows/s%n",
+          HarperWriteBenchmark.median(plain));
+      System.out.printf("sync job (backfill, BigQuery to Harper), median: %,.0f rows/s%n",
+          HarperWriteBenchmark.median(sync));
+      System.out.printf("ratio: %.2f%n", HarperWriteBenchmark.median(ratios));
+    }
+    System.exit(0);
+  }
+
+  /** Seeds a table of {@code rows} rows, then times a whole backfill job of it; rows/s. */
+  private static double backfill(BigQuery bigquery, String endpoint, String name, long rows)
+      throws Exception {
+    TableId table = seed(bigquery, name, rows);
+    SyncOptions options = LocalSync.syncOptions(table, endpoint, name, "--mode=backfill");
+    long started = System.nanoTime();
+    PipelineResult.State state = SyncPipeline.run(options).waitUntilFinish();
+    double seconds = (System.nanoTime() - started) / 1e9;
+    if (state != PipelineResult.State.DONE) {
+      throw new IllegalStateException("backfill " + name + " ended " + state);
+    }
+    System.out.printf("  sync job: %,d rows in %.1f s%n", rows, seconds);
+    return rows / seconds;
+  }
+
+  private static void lag(BigQuery bigquery, String endpoint, HarperConnection harper, String name,
+      int rate, long seconds) throws Exception {
+    TableId table = seed(bigquery, name, 0);
+    SyncOptions options = LocalSync.syncOptions(table, endpoint, name, "--mode=continuous");
+    options.as(DirectOptions.class).setBlockOnRun(false);
+    PipelineResult job = SyncPipeline.run(options);
+    Thread.sleep(5_000);
+    TelemetryGenerator generator = new TelemetryGenerator(name);
+    long inserted = generator.insertAtRate(bigquery, table, 0, rate, Duration.ofSeconds(seconds),
+        4, 0, Duration.ZERO);
+    List<Double> lags = new ArrayList<>();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    try (HarperClient client = new HarperClient(harper)) {
+      while (true) {
+        lags.clear();
+        client.scan(0, "data", "BigQueryData", "id", name, 5000, row -> {
+          double insertedMillis = Instant.parse(row.path("timestamp").asText()).toEpochMilli();
+          lags.add(row.path("harperCreatedAt").asDouble() - insertedMillis);
+        });
+        if (lags.size() >= inserted || System.nanoTime() > deadline) {
+          break;
+        }
+        Thread.sleep(1000);
+      }
+    } finally {
+      job.cancel();
+    }
+    Collections.sort(lags);
+    System.out.printf("lag at %,d rows/s for %d s (%,d rows inserted, %,d found): "
+            + "median %.2f s, p99 %.2f s, max %.2f s%n", rate, seconds, inserted, lags.size(),
+        percentile(lags, 0.50) / 1000, percentile(lags, 0.99) / 1000,
+        lags.get(lags.size() - 1) / 1000);
+  }
+
+  private static TableId seed(BigQuery bigquery, String name, long rows) {
+    TableId table = TableId.of("local-project", "bench", name.replace('-', '_'));
+    TelemetryTable.create(bigquery, table);
+    new TelemetryGenerator(name).insertRows(bigquery, table, rows,
+        Micros.now() - 48L * 3600 * 1_000_000, 1_000_000, 3);
+    return table;
+  }
+
+  private static double percentile(List<Double> sorted, double p) {
+    return sorted.get((int) Math.min(sorted.size() - 1, Math.floor(p * sorted.size())));
+  }
+}
