@@ -7,7 +7,6 @@ import io.bqharpersync.retry.RetryPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.state.StateSpec;
@@ -35,7 +34,7 @@ final class CommitCheckpointsFn extends DoFn<KV<Integer, PageAck>, ShardCheckpoi
 
   @StateId("pages")
   private final StateSpec<ValueState<ContiguousPages>> pagesSpec =
-      StateSpecs.value(SerializableCoder.of(ContiguousPages.class));
+      StateSpecs.value(ContiguousPages.CODER);
 
   @StateId("last")
   private final StateSpec<ValueState<ShardCheckpoint>> lastSpec =

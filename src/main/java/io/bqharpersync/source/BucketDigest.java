@@ -10,17 +10,8 @@ import java.nio.charset.StandardCharsets;
  * a 64-bit collision, the same set of ids; adding an id is O(1), so a reader can keep the digest
  * of what it has read as it goes.
  */
-public final class BucketDigest implements Serializable {
-  private static final long serialVersionUID = 1L;
+public record BucketDigest(long count, long idXor) implements Serializable {
   public static final BucketDigest EMPTY = new BucketDigest(0, 0);
-
-  private final long count;
-  private final long idXor;
-
-  public BucketDigest(long count, long idXor) {
-    this.count = count;
-    this.idXor = idXor;
-  }
 
   /** BigQuery's FARM_FINGERPRINT of the id's string form. */
   public static long fingerprint(String id) {
@@ -30,21 +21,6 @@ public final class BucketDigest implements Serializable {
   /** With one more row; a row without an id counts but, as in SQL's BIT_XOR, adds no bits. */
   public BucketDigest plus(String id) {
     return new BucketDigest(count + 1, id == null ? idXor : idXor ^ fingerprint(id));
-  }
-
-  public long count() {
-    return count;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof BucketDigest && ((BucketDigest) o).count == count
-        && ((BucketDigest) o).idXor == idXor;
-  }
-
-  @Override
-  public int hashCode() {
-    return Long.hashCode(count * 31 + idXor);
   }
 
   @Override

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -145,7 +144,7 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
 
   @GetRestrictionCoder
   public Coder<ShardProgress> restrictionCoder() {
-    return SerializableCoder.of(ShardProgress.class);
+    return ShardProgress.CODER;
   }
 
   @ProcessElement

@@ -1,11 +1,20 @@
 package io.bqharpersync.source;
 
 import io.bqharpersync.record.Cursor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.Serializable;
 import java.util.Collections;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.BigEndianLongCoder;
+import org.apache.beam.sdk.coders.BooleanCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
  * Everything one shard's reader knows, as the restriction of {@link ReadShardFn}: the cursor it has
@@ -16,35 +25,32 @@ import java.util.TreeMap;
  * value between pages and resumes a shard from it; a new job starts it from the shard's committed
  * {@code SyncCheckpoint}. Immutable.
  */
-public final class ShardProgress implements Serializable {
-  private static final long serialVersionUID = 1L;
+public record ShardProgress(
+    Cursor cursor,
+    long nextPageSeq,
+    long windowMicros,
+    long endMicros,
+    boolean done,
+    NavigableMap<Long, BucketDigest> readDigests,
+    long nextRescanMillis,
+    long nullCursorRows,
+    long nextNullScanMillis) implements Serializable {
 
   /** {@link #endMicros} of a continuous read: no end. */
   public static final long UNBOUNDED = Long.MAX_VALUE;
 
-  private final Cursor cursor;
-  private final long nextPageSeq;
-  private final long windowMicros;
-  private final long endMicros;
-  private final boolean done;
-  private final TreeMap<Long, BucketDigest> readDigests;
-  private final long nextRescanMillis;
-  private final long nullCursorRows;
-  private final long nextNullScanMillis;
+  public static final ShardProgressCoder CODER = new ShardProgressCoder();
 
-  private ShardProgress(
-      Cursor cursor, long nextPageSeq, long windowMicros, long endMicros, boolean done,
-      TreeMap<Long, BucketDigest> readDigests, long nextRescanMillis, long nullCursorRows,
-      long nextNullScanMillis) {
-    this.cursor = Objects.requireNonNull(cursor, "cursor");
-    this.nextPageSeq = nextPageSeq;
-    this.windowMicros = windowMicros;
-    this.endMicros = endMicros;
-    this.done = done;
-    this.readDigests = readDigests;
-    this.nextRescanMillis = nextRescanMillis;
-    this.nullCursorRows = nullCursorRows;
-    this.nextNullScanMillis = nextNullScanMillis;
+  /**
+   * @param done nothing more may be claimed: a backfill reached its end, or the runner split off
+   *     the rest
+   * @param readDigests per timestamp bucket, the digest of the rows read; an unmodifiable copy
+   * @param nullCursorRows the count of NULL-timestamp rows last dead-lettered, or -1 before the
+   *     first look
+   */
+  public ShardProgress {
+    Objects.requireNonNull(cursor, "cursor");
+    readDigests = Collections.unmodifiableNavigableMap(new TreeMap<>(readDigests));
   }
 
   /** A shard starting after {@code cursor}, its next page numbered {@code nextPageSeq}. */
@@ -54,54 +60,15 @@ public final class ShardProgress implements Serializable {
         firstRescanMillis, -1, firstRescanMillis);
   }
 
-  public Cursor cursor() {
-    return cursor;
-  }
-
-  public long nextPageSeq() {
-    return nextPageSeq;
-  }
-
-  public long windowMicros() {
-    return windowMicros;
-  }
-
   public boolean isBounded() {
     return endMicros != UNBOUNDED;
-  }
-
-  public long endMicros() {
-    return endMicros;
-  }
-
-  /** Nothing more may be claimed: a backfill reached its end, or the runner split off the rest. */
-  public boolean done() {
-    return done;
-  }
-
-  public NavigableMap<Long, BucketDigest> readDigests() {
-    return Collections.unmodifiableNavigableMap(readDigests);
-  }
-
-  public long nextRescanMillis() {
-    return nextRescanMillis;
-  }
-
-  /** When the next count of NULL-timestamp rows is due. */
-  public long nextNullScanMillis() {
-    return nextNullScanMillis;
-  }
-
-  /** The count of NULL-timestamp rows last dead-lettered, or -1 before the first look. */
-  public long nullCursorRows() {
-    return nullCursorRows;
   }
 
   /** After a non-empty page ending at {@code last}, with the digests of its rows folded in. */
   public ShardProgress afterPage(Cursor last, long newWindowMicros,
       NavigableMap<Long, BucketDigest> digests) {
     return new ShardProgress(last, nextPageSeq + 1, newWindowMicros, endMicros, false,
-        new TreeMap<>(digests), nextRescanMillis, nullCursorRows, nextNullScanMillis);
+        digests, nextRescanMillis, nullCursorRows, nextNullScanMillis);
   }
 
   /** Only the read window changed (an empty page). */
@@ -114,7 +81,7 @@ public final class ShardProgress implements Serializable {
   public ShardProgress afterRescan(NavigableMap<Long, BucketDigest> digests, long nextRescan,
       long nullRows, long nextNullScan) {
     return new ShardProgress(cursor, nextPageSeq, windowMicros, endMicros, false,
-        new TreeMap<>(digests), nextRescan, nullRows, nextNullScan);
+        digests, nextRescan, nullRows, nextNullScan);
   }
 
   public ShardProgress finished() {
@@ -123,26 +90,49 @@ public final class ShardProgress implements Serializable {
   }
 
   @Override
-  public boolean equals(Object o) {
-    if (!(o instanceof ShardProgress)) {
-      return false;
-    }
-    ShardProgress p = (ShardProgress) o;
-    return cursor.equals(p.cursor) && nextPageSeq == p.nextPageSeq
-        && windowMicros == p.windowMicros && endMicros == p.endMicros && done == p.done
-        && readDigests.equals(p.readDigests) && nextRescanMillis == p.nextRescanMillis
-        && nullCursorRows == p.nullCursorRows && nextNullScanMillis == p.nextNullScanMillis;
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(cursor, nextPageSeq, done);
-  }
-
-  @Override
   public String toString() {
     return "ShardProgress{" + cursor + ", nextPage=" + nextPageSeq + ", window="
         + windowMicros / 1000 + "ms" + (isBounded() ? ", end=" + endMicros : "")
         + (done ? ", done" : "") + ", buckets=" + readDigests.size() + "}";
+  }
+
+  /** Field by field, the digests as (bucket, count, xor) triples in bucket order. */
+  public static final class ShardProgressCoder extends AtomicCoder<ShardProgress> {
+    @Override
+    public void encode(ShardProgress p, OutputStream out) throws IOException {
+      Cursor.CODER.encode(p.cursor, out);
+      VarLongCoder.of().encode(p.nextPageSeq, out);
+      VarLongCoder.of().encode(p.windowMicros, out);
+      BigEndianLongCoder.of().encode(p.endMicros, out);
+      BooleanCoder.of().encode(p.done, out);
+      VarIntCoder.of().encode(p.readDigests.size(), out);
+      for (Map.Entry<Long, BucketDigest> bucket : p.readDigests.entrySet()) {
+        VarLongCoder.of().encode(bucket.getKey(), out);
+        VarLongCoder.of().encode(bucket.getValue().count(), out);
+        BigEndianLongCoder.of().encode(bucket.getValue().idXor(), out);
+      }
+      VarLongCoder.of().encode(p.nextRescanMillis, out);
+      VarLongCoder.of().encode(p.nullCursorRows, out);
+      VarLongCoder.of().encode(p.nextNullScanMillis, out);
+    }
+
+    @Override
+    public ShardProgress decode(InputStream in) throws IOException {
+      Cursor cursor = Cursor.CODER.decode(in);
+      long nextPageSeq = VarLongCoder.of().decode(in);
+      long windowMicros = VarLongCoder.of().decode(in);
+      long endMicros = BigEndianLongCoder.of().decode(in);
+      boolean done = BooleanCoder.of().decode(in);
+      TreeMap<Long, BucketDigest> digests = new TreeMap<>();
+      for (int i = VarIntCoder.of().decode(in); i > 0; i--) {
+        digests.put(VarLongCoder.of().decode(in), new BucketDigest(VarLongCoder.of().decode(in),
+            BigEndianLongCoder.of().decode(in)));
+      }
+      return new ShardProgress(cursor, nextPageSeq, windowMicros, endMicros, done, digests,
+          VarLongCoder.of().decode(in), VarLongCoder.of().decode(in), VarLongCoder.of().decode(in));
+    }
+
+    @Override
+    public void verifyDeterministic() {}
   }
 }

@@ -17,11 +17,12 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An operations-API stand-in for unit tests of one class: answers upserts like Harper (a record
- * with {@code "reading"} that is not a number rejects the whole request with 400), or with
- * scripted statuses. Integration tests use real Harper nodes instead.
+ * An operations-API stand-in for tests that need no cluster: answers upserts like Harper (a
+ * record with {@code "reading"} that is not a number rejects the whole request with 400) and
+ * {@code search_by_id}, or scripted statuses. It does not replicate. Integration tests use real
+ * Harper nodes instead.
  */
-final class FakeHarperNode implements AutoCloseable {
+public final class FakeHarperNode implements AutoCloseable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   final Map<String, Map<String, JsonNode>> tables = new LinkedHashMap<>();
@@ -30,14 +31,24 @@ final class FakeHarperNode implements AutoCloseable {
   private final Deque<Integer> scriptedStatuses = new ArrayDeque<>();
   private final HttpServer server;
 
-  FakeHarperNode() throws IOException {
+  public FakeHarperNode() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", this::handle);
     server.start();
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  private final Map<String, String> refusedValues = new LinkedHashMap<>();
+
+  /**
+   * From now on an upsert holding a record whose {@code field} is {@code value} is refused whole
+   * with a 400 naming the field, as Harper refuses a value of the wrong type.
+   */
+  public synchronized void refuse(String field, String value) {
+    refusedValues.put(field, value);
   }
 
   /** The next calls answer these statuses, in order, before normal service resumes. */
@@ -47,7 +58,7 @@ final class FakeHarperNode implements AutoCloseable {
     }
   }
 
-  synchronized Map<String, JsonNode> table(String name) {
+  public synchronized Map<String, JsonNode> table(String name) {
     return tables.computeIfAbsent(name, n -> new LinkedHashMap<>());
   }
 
@@ -61,6 +72,17 @@ final class FakeHarperNode implements AutoCloseable {
       return;
     }
     String operation = body.path("operation").asText();
+    if (operation.equals("search_by_id")) {
+      List<JsonNode> found = new ArrayList<>();
+      for (JsonNode id : body.path("ids")) {
+        JsonNode row = table(body.path("table").asText()).get(id.asText());
+        if (row != null) {
+          found.add(row);
+        }
+      }
+      reply(exchange, 200, MAPPER.writeValueAsString(found));
+      return;
+    }
     if (!operation.equals("upsert")) {
       reply(exchange, 400, "{\"error\":\"unsupported operation " + operation + "\"}");
       return;
@@ -71,6 +93,13 @@ final class FakeHarperNode implements AutoCloseable {
       return;
     }
     for (JsonNode record : body.path("records")) {
+      for (Map.Entry<String, String> refused : refusedValues.entrySet()) {
+        if (record.path(refused.getKey()).asText().equals(refused.getValue())) {
+          reply(exchange, 400, MAPPER.createObjectNode().put("error", "Value \"" + refused.getValue()
+              + "\" in property " + refused.getKey() + " is refused").toString());
+          return;
+        }
+      }
       JsonNode reading = record.path("reading");
       if (!reading.isMissingNode() && !reading.isNumber()) {
         reply(exchange, 400, MAPPER.createObjectNode()

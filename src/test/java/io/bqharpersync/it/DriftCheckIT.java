@@ -53,7 +53,7 @@ class DriftCheckIT {
       ObjectNode delete = HarperClient.operation("delete", SyncFixture.DB, SyncFixture.TABLE);
       lost.forEach(delete.putArray("ids")::add);
       harper.operation(1, delete);
-      Thread.sleep(1000);
+      awaitGoneFromEveryNode(harper, lost, Duration.ofSeconds(30));
 
       for (DriftCheck.NodeDrift node : check.run(until, false)) {
         assertEquals(lost, node.missing, "missing on node " + node.slot);
@@ -72,6 +72,18 @@ class DriftCheckIT {
       }
       long audits = harper.scan(0, SyncFixture.DB, "SyncAudit", "id", sync.name + "/", 100, row -> {});
       assertEquals(9, audits, "one audit row per node per check");
+    }
+  }
+
+  /** Waits until replication has carried a delete to every node, not for a fixed time. */
+  private static void awaitGoneFromEveryNode(HarperClient harper, List<String> ids, Duration limit)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    for (int slot = 0; slot < LocalHarperCluster.nodeCount(); slot++) {
+      while (!harper.searchById(slot, SyncFixture.DB, SyncFixture.TABLE, ids).isEmpty()) {
+        assertTrue(System.nanoTime() < deadline, "the delete did not reach node " + slot);
+        Thread.onSpinWait();
+      }
     }
   }
 }

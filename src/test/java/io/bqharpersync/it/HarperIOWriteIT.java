@@ -13,8 +13,7 @@ import io.bqharpersync.harper.HarperException;
 import io.bqharpersync.harper.HarperIO;
 import io.bqharpersync.retry.RetryPolicy;
 import io.bqharpersync.tools.ClusterVerifier;
-import io.bqharpersync.tools.GenerateTelemetry;
-import io.bqharpersync.tools.SyntheticTelemetry;
+import io.bqharpersync.tools.TelemetryPages;
 import io.bqharpersync.record.Cursor;
 import io.bqharpersync.record.SyncRecord;
 import io.bqharpersync.record.SyncRecordCoder;
@@ -91,7 +90,7 @@ class HarperIOWriteIT {
     return write(syncName, shards, batchSize, Duration.ofSeconds(1));
   }
 
-  private static void assertEveryNodeHolds(SyntheticTelemetry telemetry) throws Exception {
+  private static void assertEveryNodeHolds(TelemetryPages telemetry) throws Exception {
     List<ClusterVerifier.NodeReport> reports =
         new ClusterVerifier(client, DB, TABLE)
             .verify(telemetry.idPrefix(), telemetry.count(), telemetry::rowForId, Duration.ofSeconds(60));
@@ -106,7 +105,7 @@ class HarperIOWriteIT {
   }
 
   /** On a failure, which records a node lacks, and which node owned their write. */
-  private static void describeMissing(int slot, SyntheticTelemetry telemetry) {
+  private static void describeMissing(int slot, TelemetryPages telemetry) {
     java.util.Set<String> present = new java.util.HashSet<>();
     client.scan(slot, DB, TABLE, "id", telemetry.idPrefix(), 2000, row -> present.add(row.path("id").asText()));
     int[] byOwner = new int[LocalHarperCluster.nodeCount()];
@@ -124,7 +123,7 @@ class HarperIOWriteIT {
         + java.util.Arrays.toString(byOwner) + ", e.g. indices " + examples);
   }
 
-  private static void assertCheckpointsAtLastCursor(String syncName, SyntheticTelemetry telemetry,
+  private static void assertCheckpointsAtLastCursor(String syncName, TelemetryPages telemetry,
       int shards) {
     CheckpointStore store = new CheckpointStore(client, DB, RetryPolicy.defaults());
     for (int shard = 0; shard < shards; shard++) {
@@ -140,9 +139,9 @@ class HarperIOWriteIT {
   void thirtyThousandRecordsReachEveryNodeFieldForField() throws Exception {
     String prefix = LocalHarperCluster.uniquePrefix("bulk");
     int shards = 4;
-    SyntheticTelemetry telemetry = new SyntheticTelemetry(prefix, 30_000, shards, 1000);
+    TelemetryPages telemetry = new TelemetryPages(prefix, 30_000, shards, 1000);
     Pipeline p = pipeline(true);
-    p.apply(new GenerateTelemetry(telemetry))
+    p.apply(telemetry.generate())
         .apply(write(prefix, shards, 500));
     p.run().waitUntilFinish();
 
@@ -153,7 +152,7 @@ class HarperIOWriteIT {
   @Test
   void threeWrongTypedRowsInOneBatchAreDeadLetteredAndTheOther997Land() throws Exception {
     String prefix = LocalHarperCluster.uniquePrefix("badrows");
-    SyntheticTelemetry telemetry = new SyntheticTelemetry(prefix, 1000, 1, 1000);
+    TelemetryPages telemetry = new TelemetryPages(prefix, 1000, 1, 1000);
     List<Integer> badAt = List.of(10, 501, 999);
     List<SyncRecord> batch = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
@@ -192,9 +191,11 @@ class HarperIOWriteIT {
   void aNodeStoppedMidWriteLosesNothing() throws Exception {
     String prefix = LocalHarperCluster.uniquePrefix("nodedown");
     int shards = 3;
-    SyntheticTelemetry telemetry = new SyntheticTelemetry(prefix, 30_000, shards, 500);
+    // Enough records that writes are still flowing into node 2 when its stop takes effect, even
+    // on a loaded machine (30,000 were sometimes all written before the stop landed).
+    TelemetryPages telemetry = new TelemetryPages(prefix, 60_000, shards, 500);
     Pipeline p = pipeline(false);
-    p.apply(new GenerateTelemetry(telemetry))
+    p.apply(telemetry.generate())
         .apply(write(prefix, shards, 200));
     PipelineResult result = p.run();
 
@@ -258,7 +259,7 @@ class HarperIOWriteIT {
   void checkpointNeverPassesAMissingRecordWhenBatchesArriveOutOfOrder() throws Exception {
     String prefix = LocalHarperCluster.uniquePrefix("order");
     int pageSize = 50;
-    SyntheticTelemetry telemetry = new SyntheticTelemetry(prefix, 1000, 2, pageSize);
+    TelemetryPages telemetry = new TelemetryPages(prefix, 1000, 2, pageSize);
     List<SyncRecord> all = new ArrayList<>();
     for (int i = 0; i < telemetry.count(); i++) {
       all.add(telemetry.record(i));

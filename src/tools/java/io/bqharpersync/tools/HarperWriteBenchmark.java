@@ -34,21 +34,21 @@ public final class HarperWriteBenchmark {
     long rows = line.positiveLong("rows", 60_000);
     int rounds = (int) line.positiveLong("rounds", 3);
     int batch = (int) line.positiveLong("batch", 1000);
-    HarperConnection connection = LocalSync.fromEnvironment();
+    HarperConnection connection = LocalHarperCluster.connection();
     String run = "bench-" + Long.toString(System.currentTimeMillis(), 36);
     System.out.printf("rows per measurement: %,d, batch: %d, nodes: %s%n", rows, batch,
         connection.nodes());
 
     // Unmeasured warm-up of both paths: the JIT, connection pools and Harper's caches.
-    plainLoop(connection, new SyntheticTelemetry(run + "-warmplain", rows / 3, 4, batch), batch);
-    harperIO(connection, new SyntheticTelemetry(run + "-warmbeam", rows / 3, 4, batch), batch);
+    plainLoop(connection, new TelemetryPages(run + "-warmplain", rows / 3, 4, batch), batch);
+    harperIO(connection, new TelemetryPages(run + "-warmbeam", rows / 3, 4, batch), batch);
 
     double[] plain = new double[rounds];
     double[] pipeline = new double[rounds];
     double[] ratios = new double[rounds];
     for (int round = 0; round < rounds; round++) {
-      SyntheticTelemetry forPlain = new SyntheticTelemetry(run + "-plain" + round, rows, 4, batch);
-      SyntheticTelemetry forPipeline = new SyntheticTelemetry(run + "-beam" + round, rows, 4, batch);
+      TelemetryPages forPlain = new TelemetryPages(run + "-plain" + round, rows, 4, batch);
+      TelemetryPages forPipeline = new TelemetryPages(run + "-beam" + round, rows, 4, batch);
       // Alternate which goes first, so a table that slows as it grows favours neither.
       if (round % 2 == 0) {
         plain[round] = plainLoop(connection, forPlain, batch);
@@ -66,7 +66,7 @@ public final class HarperWriteBenchmark {
     System.out.printf("ratio: %.2f%n", median(ratios));
   }
 
-  static double plainLoop(HarperConnection connection, SyntheticTelemetry telemetry, int batch)
+  static double plainLoop(HarperConnection connection, TelemetryPages telemetry, int batch)
       throws Exception {
     int nodes = connection.nodeCount();
     List<List<String>> perNode = new ArrayList<>();
@@ -103,12 +103,12 @@ public final class HarperWriteBenchmark {
     }
   }
 
-  private static double harperIO(HarperConnection connection, SyntheticTelemetry telemetry, int batch) {
+  private static double harperIO(HarperConnection connection, TelemetryPages telemetry, int batch) {
     DirectOptions options = LocalSync.directRunnerOptions();
     options.setTargetParallelism(Integer.getInteger("bench.parallelism", 3));
     Pipeline pipeline = Pipeline.create(options);
     pipeline
-        .apply(new GenerateTelemetry(telemetry))
+        .apply(telemetry.generate())
         .apply(HarperIO.write()
             .withTarget(new HarperTarget(connection, null, DB, TABLE))
             .withTuning(new WriteTuning(BatchSizePolicy.fixed(batch), Duration.ofSeconds(1),

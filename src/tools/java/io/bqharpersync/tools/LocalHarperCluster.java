@@ -2,9 +2,10 @@ package io.bqharpersync.tools;
 
 import io.bqharpersync.harper.HarperClient;
 import io.bqharpersync.harper.HarperConnection;
-import io.bqharpersync.tools.LocalSync;
 import java.io.File;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,8 +19,27 @@ public final class LocalHarperCluster {
     return connection().nodeCount();
   }
 
+  /** Nodes from HARPER_NODES (comma-separated URLs), else 127.0.0.1..N from HARPER_NODES_COUNT. */
   public static HarperConnection connection() {
-    return LocalSync.fromEnvironment();
+    List<String> nodes = new ArrayList<>();
+    String listed = System.getenv("HARPER_NODES");
+    if (listed != null && !listed.isBlank()) {
+      for (String url : listed.split(",")) {
+        nodes.add(url.trim());
+      }
+    } else {
+      int count = Integer.parseInt(System.getenv().getOrDefault("HARPER_NODES_COUNT", "3"));
+      for (int i = 1; i <= count; i++) {
+        nodes.add("http://127.0.0." + i + ":9925");
+      }
+    }
+    return HarperConnection.of(nodes, System.getenv().getOrDefault("HARPER_USER", "admin"),
+        password());
+  }
+
+  /** HARPER_PASSWORD, else the loopback-only cluster's local default, as scripts/harper-cluster. */
+  public static String password() {
+    return System.getenv().getOrDefault("HARPER_PASSWORD", "harper-local-dev");
   }
 
   public static HarperClient client() {

@@ -1,7 +1,6 @@
 package io.bqharpersync.tools;
 
 import com.google.cloud.bigquery.TableId;
-import io.bqharpersync.harper.HarperConnection;
 import io.bqharpersync.pipeline.PipelineFile;
 import io.bqharpersync.pipeline.SyncOptions;
 import org.apache.beam.runners.direct.DirectOptions;
@@ -10,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The cluster that {@code scripts/harper-cluster} starts, and the local sync definition, as the
- * operator tools (demo, benchmarks) address them.
+ * The local sync's definition and runner configuration, as the demo, the benchmarks and the tests
+ * run it; the cluster it writes to is {@link LocalHarperCluster}.
  */
 public final class LocalSync {
   private LocalSync() {}
@@ -39,25 +38,5 @@ public final class LocalSync {
         "--bigQueryEndpoint=" + endpoint, "--syncName=" + syncName));
     args.addAll(List.of(more));
     return PipelineFile.options(args.toArray(new String[0]), SyncOptions.class);
-  }
-
-  /** Nodes from HARPER_NODES (comma-separated URLs), else 127.0.0.1..N from HARPER_NODES_COUNT. */
-  public static HarperConnection fromEnvironment() {
-    List<String> nodes = new ArrayList<>();
-    String listed = System.getenv("HARPER_NODES");
-    if (listed != null && !listed.isBlank()) {
-      for (String url : listed.split(",")) {
-        nodes.add(url.trim());
-      }
-    } else {
-      int count = Integer.parseInt(System.getenv().getOrDefault("HARPER_NODES_COUNT", "3"));
-      for (int i = 1; i <= count; i++) {
-        nodes.add("http://127.0.0." + i + ":9925");
-      }
-    }
-    return HarperConnection.of(
-        nodes,
-        System.getenv().getOrDefault("HARPER_USER", "admin"),
-        System.getenv().getOrDefault("HARPER_PASSWORD", "harper-local-dev"));
   }
 }

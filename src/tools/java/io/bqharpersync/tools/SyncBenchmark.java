@@ -40,7 +40,7 @@ public final class SyncBenchmark {
     int rounds = (int) line.positiveLong("rounds", 3);
     int lagRate = (int) line.positiveLong("lagRate", 2_000);
     long lagSeconds = line.positiveLong("lagSeconds", 30);
-    HarperConnection harper = LocalSync.fromEnvironment();
+    HarperConnection harper = LocalHarperCluster.connection();
     String run = "bench-" + Long.toString(System.currentTimeMillis(), 36);
 
     try (BigQueryStandIn server = BigQueryStandIn.start("127.0.0.1", 0)) {
@@ -49,14 +49,14 @@ public final class SyncBenchmark {
       System.out.printf("rows per measurement: %,d; pipeline: %s on %s; nodes: %s%n", rows,
           LocalSync.PIPELINE_FILE, LocalSync.RUNNER_CONFIG, harper.nodes());
       // Unmeasured warm-up of both paths.
-      HarperWriteBenchmark.plainLoop(harper, new SyntheticTelemetry(run + "-warmplain", rows / 4, 4, 1000), 1000);
+      HarperWriteBenchmark.plainLoop(harper, new TelemetryPages(run + "-warmplain", rows / 4, 4, 1000), 1000);
       backfill(bigquery, server.endpoint(), run + "-warmsync", rows / 4);
 
       double[] plain = new double[rounds];
       double[] sync = new double[rounds];
       double[] ratios = new double[rounds];
       for (int round = 0; round < rounds; round++) {
-        SyntheticTelemetry forPlain = new SyntheticTelemetry(run + "-plain" + round, rows, 4, 1000);
+        TelemetryPages forPlain = new TelemetryPages(run + "-plain" + round, rows, 4, 1000);
         if (round % 2 == 0) {
           plain[round] = HarperWriteBenchmark.plainLoop(harper, forPlain, 1000);
           sync[round] = backfill(bigquery, server.endpoint(), run + "-sync" + round, rows);

@@ -55,7 +55,7 @@ public final class SyncDemo {
     long started = System.nanoTime();
     PipelineResult job = SyncPipeline.run(options);
 
-    HarperClient harper = new HarperClient(LocalSync.fromEnvironment());
+    HarperClient harper = new HarperClient(LocalHarperCluster.connection());
     Progress progress = new Progress(harper, run, options.getShards());
     AtomicBoolean inserting = new AtomicBoolean(true);
     long[] inserted = {0};

@@ -4,6 +4,7 @@ import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.TableId;
 import io.bqharpersync.record.Micros;
 import io.bqharpersync.source.BigQueryRows;
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +23,9 @@ import java.util.Map;
  *   <li>{@link #badRow}: null id, null timestamp, or a payload larger than {@code bytes}.
  * </ul>
  */
-public final class TelemetryGenerator {
+public final class TelemetryGenerator implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   /** What makes a bad row bad. */
   public enum Bad {
     NULL_ID,
@@ -34,6 +37,10 @@ public final class TelemetryGenerator {
 
   public TelemetryGenerator(String idPrefix) {
     this.idPrefix = idPrefix;
+  }
+
+  public String idPrefix() {
+    return idPrefix;
   }
 
   public String id(long i) {

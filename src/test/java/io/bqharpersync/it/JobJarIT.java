@@ -1,0 +1,131 @@
+package io.bqharpersync.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bqharpersync.bqlocal.RunningStandIn;
+import io.bqharpersync.harper.HarperClient;
+import io.bqharpersync.pipeline.SyncOptions;
+import io.bqharpersync.tools.LocalHarperCluster;
+import io.bqharpersync.tools.SourceSnapshot;
+import io.bqharpersync.tools.TelemetryGenerator;
+import io.bqharpersync.tools.TelemetryTable;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bundled job jar, as {@code scripts/sync} runs it: what it holds, its help, its exit status
+ * on a configuration error, and a whole backfill run from it.
+ */
+class JobJarIT {
+  private static final Path JAR = Path.of("target", "bq-harper-sync-job.jar");
+
+  @Test
+  void theJarHoldsTheJobAndItsRunnersButNoLocalTooling() throws IOException {
+    try (JarFile jar = new JarFile(JAR.toFile())) {
+      List<String> names = new ArrayList<>();
+      jar.stream().forEach(entry -> names.add(entry.getName()));
+      for (String absent : List.of("io/bqharpersync/bqlocal/", "io/bqharpersync/tools/", "org/h2/")) {
+        assertFalse(names.stream().anyMatch(n -> n.startsWith(absent)), absent + " is in the jar");
+      }
+      for (String present : List.of("io/bqharpersync/pipeline/SyncMain.class",
+          "io/bqharpersync/audit/DriftCheck.class")) {
+        assertTrue(names.contains(present), present + " is missing");
+      }
+      assertEquals("io.bqharpersync.pipeline.SyncMain",
+          jar.getManifest().getMainAttributes().getValue("Main-Class"));
+      // Beam finds its runners through service files; the shaded jar must merge them, not keep one.
+      String runners = new String(jar.getInputStream(jar.getEntry(
+          "META-INF/services/org.apache.beam.sdk.runners.PipelineRunnerRegistrar")).readAllBytes(),
+          StandardCharsets.UTF_8);
+      for (String runner : List.of("DirectRegistrar", "FlinkRunnerRegistrar", "DataflowPipelineRegistrar")) {
+        assertTrue(runners.contains(runner), runner + " not registered: " + runners);
+      }
+    }
+  }
+
+  @Test
+  void helpListsEveryOptionWithItsDescriptionAndDefault() throws Exception {
+    Run help = sync(List.of("--help"));
+    assertEquals(0, help.exit, help.output);
+    int options = 0;
+    for (Method getter : SyncOptions.class.getMethods()) {
+      Description description = getter.getAnnotation(Description.class);
+      if (description == null || !getter.getDeclaringClass().getName().startsWith("io.bqharpersync")) {
+        continue;
+      }
+      options++;
+      String name = Character.toLowerCase(getter.getName().charAt(3)) + getter.getName().substring(4);
+      assertTrue(help.output.contains("--" + name + "="), "--" + name + " missing from --help");
+      String firstWords = description.value().substring(0, Math.min(30, description.value().length()));
+      assertTrue(help.output.contains(firstWords), "description of --" + name + " missing");
+      Default.String text = getter.getAnnotation(Default.String.class);
+      Default.Integer number = getter.getAnnotation(Default.Integer.class);
+      String defaultValue = text != null ? text.value() : number != null ? "" + number.value() : null;
+      if (defaultValue != null && !defaultValue.isEmpty()) {
+        assertTrue(help.output.contains("Default: " + defaultValue), "default of --" + name);
+      }
+    }
+    assertTrue(options >= 30, "only " + options + " options found");
+  }
+
+  @Test
+  void aBadOptionExitsWithStatusTwoNamingIt() throws Exception {
+    Run run = sync(List.of("--sourceTable=p.d.t", "--harperNodes=http://127.0.0.1:9925",
+        "--shards=0"));
+    assertEquals(2, run.exit, run.output);
+    assertTrue(run.output.contains("configuration error: --shards:"), run.output);
+    assertFalse(run.output.contains(LocalHarperCluster.password()), "the password printed");
+  }
+
+  @Test
+  void aBackfillRunFromTheJarFinishesWithStatusZeroAndEveryRowInHarper() throws Exception {
+    try (RunningStandIn bigquery = new RunningStandIn(); HarperClient harper = LocalHarperCluster.client()) {
+      SyncFixture sync = new SyncFixture(bigquery.client, bigquery.server.endpoint(), "jar");
+      long now = Instant.now().toEpochMilli() * 1000;
+      TelemetryTable.insert(bigquery.client, sync.table,
+          new TelemetryGenerator(sync.name).rows(0, 2_000, now - 600_000_000L, 100_000L, 2));
+      List<String> args = sync.args("backfill", 3);
+      args.add("--runnerConfig=runner-configs/direct.yaml");
+      Run run = sync(args);
+      assertEquals(0, run.exit, run.output);
+      assertTrue(run.output.contains("sync job ended: DONE"), run.output);
+      SourceSnapshot source = SourceSnapshot.read(bigquery.client, sync.table, "id", "timestamp");
+      SyncFixture.verify(harper, source, sync.name, Duration.ofSeconds(30))
+          .forEach(report -> assertTrue(report.ok(), report.toString()));
+    }
+  }
+
+  private record Run(int exit, String output) {}
+
+  private static Run sync(List<String> args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("scripts/sync"));
+    command.addAll(args);
+    Path log = Files.createTempFile("scripts-sync", ".log");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    builder.environment().put("HARPER_PASSWORD", LocalHarperCluster.password());
+    Process process = builder.start();
+    boolean ended = process.waitFor(5, TimeUnit.MINUTES);
+    if (!ended) {
+      process.destroyForcibly();
+    }
+    String output = Files.readString(log);
+    Files.delete(log);
+    assertTrue(ended, "scripts/sync did not end within 5 minutes: " + output);
+    return new Run(process.exitValue(), output);
+  }
+}

@@ -1,0 +1,270 @@
+package io.bqharpersync.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.cloud.bigquery.FieldValueList;
+import com.google.cloud.bigquery.TableId;
+import io.bqharpersync.bqlocal.RunningStandIn;
+import io.bqharpersync.checkpoint.CheckpointStore;
+import io.bqharpersync.checkpoint.ShardCheckpoint;
+import io.bqharpersync.checkpoint.SyncPhase;
+import io.bqharpersync.harper.DeadLetter;
+import io.bqharpersync.harper.FakeHarperNode;
+import io.bqharpersync.harper.HarperClient;
+import io.bqharpersync.harper.NodeSlots;
+import io.bqharpersync.record.Cursor;
+import io.bqharpersync.record.Micros;
+import io.bqharpersync.source.QueryStatement;
+import io.bqharpersync.source.ShardQuery;
+import io.bqharpersync.tools.JsonComparison;
+import io.bqharpersync.tools.SourceSnapshot;
+import io.bqharpersync.tools.TelemetryGenerator;
+import io.bqharpersync.tools.TelemetryTable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.values.PCollection;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real sync pipeline on the DirectRunner, with no cluster: the BigQuery stand-in in process,
+ * read through the real client, and two fake Harper nodes. Nodes do not replicate here, so every
+ * row must land on exactly the node that owns its key.
+ */
+class SyncPipelineTest {
+  private static final int SHARDS = 3;
+  private static final int ROWS = 2_000;
+  /** Every row is older than this, so a backfill to it reads them all. */
+  private static final Instant END = Instant.now();
+
+  @TempDir Path dir;
+  private RunningStandIn bigquery;
+  private final List<FakeHarperNode> nodes = new ArrayList<>();
+  private final TableId table = TableId.of("test-project", "unit", "readings");
+  private final TelemetryGenerator generator = new TelemetryGenerator("r");
+
+  @BeforeEach
+  void start() throws Exception {
+    bigquery = new RunningStandIn();
+    TelemetryTable.create(bigquery.client, table);
+    nodes.add(new FakeHarperNode());
+    nodes.add(new FakeHarperNode());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    nodes.forEach(FakeHarperNode::close);
+    bigquery.close();
+  }
+
+  @Test
+  void aBackfillPutsEveryRowOnItsNodeAndCheckpointsEachShardAtItsLastRow() throws Exception {
+    // Ties of three rows to a timestamp, over the last hour.
+    TelemetryTable.insert(bigquery.client, table,
+        generator.rows(0, ROWS, Micros.of(END) - 3_600_000_000L, 1_000_000L, 3));
+    SyncConfig config = config("--pageRows=150");
+
+    Map<Integer, Cursor> lastRows = lastRowPerShard(config);
+    PCollection<ShardCheckpoint> committed = run(config, checkpoints -> {
+      assertEquals(lastRows, latestPerShard(checkpoints));
+      assertEquals(ROWS, lastRows.keySet().stream()
+          .mapToLong(shard -> newest(checkpoints, shard).recordsSynced()).sum());
+    });
+    assertEquals(PipelineResult.State.DONE, committed.getPipeline().run().waitUntilFinish());
+
+    assertNodesHoldExactly(SourceSnapshot.read(bigquery.client, table, "id", "timestamp").rows);
+    for (int shard = 0; shard < SHARDS; shard++) {
+      assertEquals(lastRowPerShard(config).get(shard), stored(config, shard).cursor(),
+          "stored checkpoint of shard " + shard);
+    }
+  }
+
+  @Test
+  void aRowTheTargetRefusesIsADeadLetterAndTheCheckpointPassesIt() throws Exception {
+    List<Map<String, Object>> rows =
+        generator.rows(0, 300, Micros.of(END) - 600_000_000L, 1_000_000L, 1);
+    rows.get(120).put("deviceId", "refused-device");
+    nodes.forEach(node -> node.refuse("deviceId", "refused-device"));
+    TelemetryTable.insert(bigquery.client, table, rows);
+    SyncConfig config = config("--pageRows=100");
+
+    Map<Integer, Cursor> lastRows = lastRowPerShard(config);
+    PCollection<ShardCheckpoint> committed = run(config, checkpoints ->
+        assertEquals(lastRows, latestPerShard(checkpoints)));
+    assertEquals(PipelineResult.State.DONE, committed.getPipeline().run().waitUntilFinish());
+
+    Map<String, JsonNode> expected =
+        new HashMap<>(SourceSnapshot.read(bigquery.client, table, "id", "timestamp").rows);
+    expected.remove(generator.id(120));
+    assertNodesHoldExactly(expected);
+    List<JsonNode> letters = new ArrayList<>();
+    nodes.forEach(node -> letters.addAll(node.table(DeadLetter.TABLE).values()));
+    assertEquals(1, letters.size(), letters.toString());
+    assertEquals(generator.id(120), letters.get(0).path("sourceId").asText());
+    assertTrue(letters.get(0).path("reason").asText().contains("property deviceId"), letters.toString());
+  }
+
+  @Test
+  void aRestartedJobReadsOnlyWhatFollowsEachShardsCheckpoint() throws Exception {
+    TelemetryTable.insert(bigquery.client, table,
+        generator.rows(0, 900, Micros.of(END) - 900_000_000L, 1_000_000L, 1));
+    SyncConfig config = config("--pageRows=100");
+    Map<String, JsonNode> source = SourceSnapshot.read(bigquery.client, table, "id", "timestamp").rows;
+    // A previous job committed shard 1 up to row 450's position in it.
+    Cursor resumeAt = lastRowPerShard(config, Micros.of(END) - 450_000_000L).get(1);
+    try (HarperClient client = new HarperClient(config.target().connection())) {
+      new CheckpointStore(client, "data", config.writing().retry()).write(new ShardCheckpoint(
+          config.syncName(), SHARDS, 1, resumeAt, 6, 150, SyncPhase.INITIAL, Instant.now()));
+    }
+
+    Map<Integer, Cursor> lastRows = lastRowPerShard(config);
+    PCollection<ShardCheckpoint> committed = run(config, checkpoints -> {
+      assertEquals(lastRows, latestPerShard(checkpoints));
+      assertTrue(newest(checkpoints, 1).pageSeq() > 6, "page numbers continue after the stored one");
+    });
+    assertEquals(PipelineResult.State.DONE, committed.getPipeline().run().waitUntilFinish());
+
+    Map<String, JsonNode> expected = new HashMap<>();
+    source.forEach((id, row) -> {
+      Cursor cursor = Cursor.of(Micros.of(Instant.parse(row.path("timestamp").asText())), id);
+      if (shardOf(config, row) != 1 || cursor.compareTo(resumeAt) > 0) {
+        expected.put(id, row);
+      }
+    });
+    assertTrue(expected.size() < source.size(), "shard 1 had rows before its checkpoint");
+    assertNodesHoldExactly(expected);
+  }
+
+  /** Options as a user gives them; the fake nodes stand in for the cluster. */
+  private SyncConfig config(String... extra) throws Exception {
+    Path password = dir.resolve("password");
+    Files.writeString(password, "fake-node-password\n");
+    List<String> args = new ArrayList<>(List.of(
+        "--sourceTable=" + TelemetryTable.qualifiedName(table),
+        "--bigQueryEndpoint=" + bigquery.server.endpoint(),
+        "--harperNodes=" + nodes.get(0).url() + "," + nodes.get(1).url(),
+        "--harperPasswordFile=" + password,
+        "--mode=backfill",
+        "--backfillUntil=" + END,
+        "--shards=" + SHARDS,
+        "--maxBufferingDuration=100ms"));
+    args.addAll(List.of(extra));
+    SyncConfig config = SyncConfig.from(PipelineOptionsFactory
+        .fromArgs(PipelineFile.expand(args.toArray(new String[0]))).as(SyncOptions.class));
+    // What Preflight would resolve from the table's schema.
+    return config.withSource(config.source().resolved(TelemetryTable.COLUMNS, ShardQuery.IdType.STRING));
+  }
+
+  private interface CheckpointCheck extends java.io.Serializable {
+    void check(Iterable<ShardCheckpoint> checkpoints);
+  }
+
+  private PCollection<ShardCheckpoint> run(SyncConfig config, CheckpointCheck check) {
+    TestPipeline pipeline = TestPipeline.create().enableAbandonedNodeEnforcement(false);
+    PCollection<ShardCheckpoint> committed = SyncPipeline.build(pipeline, config, END);
+    PAssert.that(committed).satisfies(checkpoints -> {
+      check.check(checkpoints);
+      return null;
+    });
+    return committed;
+  }
+
+  /** Each node holds exactly the rows it owns, field for field, and nothing else. */
+  private void assertNodesHoldExactly(Map<String, JsonNode> expected) {
+    for (int slot = 0; slot < nodes.size(); slot++) {
+      Map<String, JsonNode> held = nodes.get(slot).table("BigQueryData");
+      int owned = 0;
+      for (Map.Entry<String, JsonNode> row : expected.entrySet()) {
+        if (NodeSlots.slotOf(row.getKey(), nodes.size()) == slot) {
+          owned++;
+          assertTrue(JsonComparison.same(row.getValue(), held.get(row.getKey())),
+              "node " + slot + " row " + row.getKey() + ": " + held.get(row.getKey()));
+        }
+      }
+      assertEquals(owned, held.size(), "node " + slot + " holds only the rows it owns");
+    }
+  }
+
+  private int shardOf(SyncConfig config, JsonNode row) {
+    return shardMembership(config).get(row.path("id").asText());
+  }
+
+  private Map<String, Integer> membership;
+
+  /** Which shard each row belongs to, as BigQuery computes it. */
+  private Map<String, Integer> shardMembership(SyncConfig config) {
+    if (membership == null) {
+      membership = new HashMap<>();
+      for (int shard = 0; shard < SHARDS; shard++) {
+        try {
+          QueryStatement all = config.source().shardQuery(shard, SHARDS)
+              .page(Cursor.START, END, 100_000);
+          for (FieldValueList row : bigquery.query(all.sql, all.parameters)) {
+            membership.put(row.get("id").getStringValue(), shard);
+          }
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    return membership;
+  }
+
+  private Map<Integer, Cursor> lastRowPerShard(SyncConfig config) {
+    return lastRowPerShard(config, Long.MAX_VALUE);
+  }
+
+  /** Per shard, the greatest (timestamp, id) at or before {@code untilMicros}. */
+  private Map<Integer, Cursor> lastRowPerShard(SyncConfig config, long untilMicros) {
+    Map<Integer, Cursor> last = new TreeMap<>();
+    try {
+      for (JsonNode row : SourceSnapshot.read(bigquery.client, table, "id", "timestamp").rows.values()) {
+        Cursor cursor = Cursor.of(Micros.of(Instant.parse(row.path("timestamp").asText())), row.path("id").asText());
+        if (cursor.timestampMicros() <= untilMicros) {
+          last.merge(shardMembership(config).get(row.path("id").asText()), cursor, Cursor::max);
+        }
+      }
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+    return last;
+  }
+
+  private static Map<Integer, Cursor> latestPerShard(Iterable<ShardCheckpoint> checkpoints) {
+    Map<Integer, Cursor> latest = new TreeMap<>();
+    checkpoints.forEach(c -> latest.merge(c.shard(), c.cursor(), Cursor::max));
+    return latest;
+  }
+
+  private static ShardCheckpoint newest(Iterable<ShardCheckpoint> checkpoints, int shard) {
+    ShardCheckpoint newest = null;
+    for (ShardCheckpoint c : checkpoints) {
+      if (c.shard() == shard && (newest == null || c.pageSeq() > newest.pageSeq())) {
+        newest = c;
+      }
+    }
+    return newest;
+  }
+
+  private ShardCheckpoint stored(SyncConfig config, int shard) {
+    try (HarperClient client =
+        new HarperClient(config.target().connection())) {
+      return new CheckpointStore(client, "data", config.writing().retry())
+          .read(config.syncName(), SHARDS, shard).orElseThrow();
+    }
+  }
+}
