@@ -16,9 +16,15 @@ import org.apache.beam.sdk.coders.DefaultCoder;
  * numbers each non-empty page of a shard {@code pageSeq = 0, 1, 2...} and each record within it
  * {@code pageIndex = 0..pageSize-1}; a checkpoint may pass a page only when every index of it, and
  * of every page before it, is in Harper.
+ *
+ * @param id the primary key, or null when the source row had none (it then goes to the dead
+ *     letters)
+ * @param json the record as one JSON object, exactly as it is sent to Harper
  */
 @DefaultCoder(SyncRecordCoder.class)
-public final class SyncRecord {
+public record SyncRecord(
+    String id, long cursorMicros, int shard, long pageSeq, int pageIndex, int pageSize,
+    String json) {
   /** {@link #cursorMicros} of a row whose cursor timestamp is NULL: it is dead-lettered. */
   public static final long NO_TIMESTAMP = Long.MIN_VALUE;
 
@@ -28,37 +34,12 @@ public final class SyncRecord {
    */
   public static final long UNTRACKED_PAGE = -1;
 
-  private final String id;
-  private final long cursorMicros;
-  private final int shard;
-  private final long pageSeq;
-  private final int pageIndex;
-  private final int pageSize;
-  private final String json;
-
-  public SyncRecord(
-      String id, long cursorMicros, int shard, long pageSeq, int pageIndex, int pageSize,
-      String json) {
+  public SyncRecord {
     if (pageIndex < 0 || pageIndex >= pageSize) {
       throw new IllegalArgumentException(
           "pageIndex " + pageIndex + " outside page of size " + pageSize);
     }
-    this.id = id;
-    this.cursorMicros = cursorMicros;
-    this.shard = shard;
-    this.pageSeq = pageSeq;
-    this.pageIndex = pageIndex;
-    this.pageSize = pageSize;
-    this.json = Objects.requireNonNull(json, "json");
-  }
-
-  /** The primary key, or null when the source row had none (it then goes to the dead letters). */
-  public String id() {
-    return id;
-  }
-
-  public long cursorMicros() {
-    return cursorMicros;
+    Objects.requireNonNull(json, "json");
   }
 
   public Cursor cursor() {
@@ -67,47 +48,6 @@ public final class SyncRecord {
 
   public boolean hasTimestamp() {
     return cursorMicros != NO_TIMESTAMP;
-  }
-
-  public int shard() {
-    return shard;
-  }
-
-  public long pageSeq() {
-    return pageSeq;
-  }
-
-  public int pageIndex() {
-    return pageIndex;
-  }
-
-  public int pageSize() {
-    return pageSize;
-  }
-
-  /** The record as one JSON object, exactly as it is sent to Harper. */
-  public String json() {
-    return json;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    if (!(o instanceof SyncRecord)) {
-      return false;
-    }
-    SyncRecord r = (SyncRecord) o;
-    return Objects.equals(id, r.id)
-        && cursorMicros == r.cursorMicros
-        && shard == r.shard
-        && pageSeq == r.pageSeq
-        && pageIndex == r.pageIndex
-        && pageSize == r.pageSize
-        && json.equals(r.json);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(id, cursorMicros, shard, pageSeq, pageIndex);
   }
 
   @Override

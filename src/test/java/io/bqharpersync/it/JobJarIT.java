@@ -84,7 +84,7 @@ class JobJarIT {
 
   @Test
   void aBadOptionExitsWithStatusTwoNamingIt() throws Exception {
-    Run run = sync(List.of("--sourceTable=p.d.t", "--harperNodes=http://127.0.0.1:9925",
+    Run run = sync(List.of("--sourceTable=my-project.d.t", "--harperNodes=http://127.0.0.1:9925",
         "--shards=0"));
     assertEquals(2, run.exit, run.output);
     assertTrue(run.output.contains("configuration error: --shards:"), run.output);
