@@ -29,6 +29,8 @@ public final class BatchWriter {
   public static final class Outcome {
     public final List<SyncRecord> written = new ArrayList<>();
     public final List<SyncRecord> deadLettered = new ArrayList<>();
+    /** Written records that the node did not apply: it already held a newer row of the key. */
+    public int skippedAsOlder;
     public int requests;
   }
 
@@ -70,12 +72,17 @@ public final class BatchWriter {
         outcome.deadLettered.add(record);
       } else {
         // One key per request: Harper 4.7 stores "skip": true into a record whose key repeats
-        // within a request. A key repeats when a re-scan re-reads a row still in flight.
-        SyncRecord earlier = sendable.remove(record.id());
-        if (earlier != null) {
+        // within a request. A key repeats when it has several rows in the source, or when a
+        // re-scan re-reads a row still in flight. The newest row is the one sent.
+        SyncRecord earlier = sendable.get(record.id());
+        if (earlier == null) {
+          sendable.put(record.id(), record);
+        } else if (RowOrder.isNewer(record, earlier)) {
+          sendable.put(record.id(), record);
           repeats.add(earlier);
+        } else {
+          repeats.add(record);
         }
-        sendable.put(record.id(), record);
       }
     }
     writeOrBisect(slot, new ArrayList<>(sendable.values()), outcome, deadLetters);
@@ -110,9 +117,11 @@ public final class BatchWriter {
     }
     try {
       outcome.requests++;
-      retry.run(() -> client.upsert(slot, database, table, json), HarperException::isRetriable,
-          listener::retried);
+      HarperClient.ConditionalOutcome applied = retry.run(
+          () -> client.conditionalUpsert(slot, database, table, json),
+          HarperException::isRetriable, listener::retried);
       outcome.written.addAll(records);
+      outcome.skippedAsOlder += applied.skipped();
     } catch (HarperException.Permanent refused) {
       if (!refused.isBadInput()) {
         throw refused;

@@ -69,20 +69,8 @@ public final class HarperClient implements AutoCloseable {
    * @return how many records Harper reports as upserted
    */
   public int upsert(int slot, String database, String table, List<String> jsonRecords) {
-    StringBuilder body = new StringBuilder(64 + jsonRecords.size() * 256);
-    body.append("{\"operation\":\"upsert\",\"database\":")
-        .append(quote(database))
-        .append(",\"table\":")
-        .append(quote(table))
-        .append(",\"records\":[");
-    for (int i = 0; i < jsonRecords.size(); i++) {
-      if (i > 0) {
-        body.append(',');
-      }
-      body.append(jsonRecords.get(i));
-    }
-    body.append("]}");
-    JsonNode reply = post(slot, "upsert", body.toString());
+    String body = recordsBody("{\"operation\":\"upsert\",", database, table, jsonRecords);
+    JsonNode reply = post(slot, "upsert", body);
     JsonNode hashes = reply.path("upserted_hashes");
     int upserted = hashes.isArray() ? hashes.size() : 0;
     if (upserted != jsonRecords.size()) {
@@ -99,6 +87,43 @@ public final class HarperClient implements AutoCloseable {
           null);
     }
     return upserted;
+  }
+
+  /** What a conditional upsert did with its records. */
+  public record ConditionalOutcome(int written, int skipped) {}
+
+  /**
+   * Writes each record unless the node already holds a newer row of its key (see {@code
+   * SyncVersion}): {@code POST /SyncUpsert} of the project's Harper component, on the node's HTTP
+   * port. The comparison and the write are one transaction on the node.
+   */
+  public ConditionalOutcome conditionalUpsert(int slot, String database, String table,
+      List<String> jsonRecords) {
+    String body = recordsBody("{", database, table, jsonRecords);
+    JsonNode reply =
+        post(slot, connection.restNode(slot) + "/SyncUpsert", "SyncUpsert", body);
+    ConditionalOutcome outcome = new ConditionalOutcome(
+        reply.path("written").asInt(-1), reply.path("skipped").asInt(-1));
+    if (outcome.written() < 0 || outcome.written() + outcome.skipped() != jsonRecords.size()) {
+      throw new HarperException.Retriable("SyncUpsert on node " + slot + " accounted for "
+          + reply + " of " + jsonRecords.size() + " records", 200, null);
+    }
+    return outcome;
+  }
+
+  /** {@code start} then database, table and the records, joined as they are. */
+  private static String recordsBody(String start, String database, String table,
+      List<String> jsonRecords) {
+    StringBuilder body = new StringBuilder(64 + jsonRecords.size() * 256);
+    body.append(start).append("\"database\":").append(quote(database))
+        .append(",\"table\":").append(quote(table)).append(",\"records\":[");
+    for (int i = 0; i < jsonRecords.size(); i++) {
+      if (i > 0) {
+        body.append(',');
+      }
+      body.append(jsonRecords.get(i));
+    }
+    return body.append("]}").toString();
   }
 
   public List<JsonNode> searchById(int slot, String database, String table, Collection<String> ids) {
@@ -194,7 +219,10 @@ public final class HarperClient implements AutoCloseable {
   }
 
   private JsonNode post(int slot, String operationName, String body) {
-    String url = connection.node(slot);
+    return post(slot, connection.node(slot), operationName, body);
+  }
+
+  private JsonNode post(int slot, String url, String operationName, String body) {
     Request request =
         new Request.Builder()
             .url(url)
@@ -224,6 +252,10 @@ public final class HarperClient implements AutoCloseable {
   private static String harperReason(String text) {
     try {
       JsonNode node = MAPPER.readTree(text);
+      if (node.isTextual()) {
+        // A component's resource answers an error as a JSON string: "ClientError: <message>".
+        return node.asText().replaceFirst("^[A-Za-z]*Error: ", "");
+      }
       if (node.hasNonNull("error")) {
         return node.get("error").asText();
       }

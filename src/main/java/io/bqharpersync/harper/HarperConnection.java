@@ -19,6 +19,7 @@ import java.util.Objects;
  */
 public final class HarperConnection implements Serializable {
   private static final long serialVersionUID = 1L;
+  public static final int DEFAULT_REST_PORT = 9926;
 
   private final List<String> nodes;
   private final String username;
@@ -27,6 +28,8 @@ public final class HarperConnection implements Serializable {
   private final Duration requestTimeout;
   private final String trustStorePath;
   private final String trustStorePassword;
+  /** The port of the nodes' HTTP (REST) server, where the component's resources are served. */
+  private final int restPort;
 
   private HarperConnection(
       List<String> nodes,
@@ -35,7 +38,8 @@ public final class HarperConnection implements Serializable {
       Duration connectTimeout,
       Duration requestTimeout,
       String trustStorePath,
-      String trustStorePassword) {
+      String trustStorePassword,
+      int restPort) {
     this.nodes = nodes;
     this.username = username;
     this.password = password;
@@ -43,6 +47,7 @@ public final class HarperConnection implements Serializable {
     this.requestTimeout = requestTimeout;
     this.trustStorePath = trustStorePath;
     this.trustStorePassword = trustStorePassword;
+    this.restPort = restPort;
   }
 
   /**
@@ -69,7 +74,8 @@ public final class HarperConnection implements Serializable {
         Duration.ofSeconds(5),
         Duration.ofSeconds(60),
         null,
-        null);
+        null,
+        DEFAULT_REST_PORT);
   }
 
   /** Whether {@code url} can be a node's operations API: http(s) with a host. */
@@ -93,14 +99,27 @@ public final class HarperConnection implements Serializable {
   public HarperConnection withConnectTimeout(Duration timeout) {
     return new HarperConnection(
         nodes, username, password, positive("connectTimeout", timeout), requestTimeout,
-        trustStorePath, trustStorePassword);
+        trustStorePath, trustStorePassword, restPort);
   }
 
   /** Bounds a whole request, including reading the reply; a batch upsert of 10k rows fits in it. */
   public HarperConnection withRequestTimeout(Duration timeout) {
     return new HarperConnection(
         nodes, username, password, connectTimeout, positive("requestTimeout", timeout),
-        trustStorePath, trustStorePassword);
+        trustStorePath, trustStorePassword, restPort);
+  }
+
+  /**
+   * The port of the nodes' HTTP server, where {@code POST /SyncUpsert} is served (Harper's
+   * default: 9926); 0 for nodes that serve it on their operations API port.
+   */
+  public HarperConnection withRestPort(int port) {
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("restPort: must be within 0..65535, got " + port);
+    }
+    return new HarperConnection(
+        nodes, username, password, connectTimeout, requestTimeout, trustStorePath,
+        trustStorePassword, port);
   }
 
   /** For https nodes whose certificate is signed by a private CA: a PKCS12 or JKS trust store. */
@@ -109,7 +128,7 @@ public final class HarperConnection implements Serializable {
       throw new IllegalArgumentException("trustStorePath: must not be empty");
     }
     return new HarperConnection(
-        nodes, username, password, connectTimeout, requestTimeout, path, storePassword);
+        nodes, username, password, connectTimeout, requestTimeout, path, storePassword, restPort);
   }
 
   /** The same credentials and settings for another node list, such as one found by discovery. */
@@ -117,7 +136,7 @@ public final class HarperConnection implements Serializable {
     HarperConnection fresh = of(nodeUrls, username, password);
     return new HarperConnection(
         fresh.nodes, username, password, connectTimeout, requestTimeout, trustStorePath,
-        trustStorePassword);
+        trustStorePassword, restPort);
   }
 
   private static Duration positive(String name, Duration value) {
@@ -141,6 +160,13 @@ public final class HarperConnection implements Serializable {
           "node slot " + slot + " is outside 0.." + (nodes.size() - 1));
     }
     return nodes.get(slot);
+  }
+
+  /** The base URL of node {@code slot}'s HTTP server: its address with the REST port. */
+  public String restNode(int slot) {
+    URI uri = URI.create(node(slot));
+    int port = restPort == 0 ? uri.getPort() : restPort;
+    return uri.getScheme() + "://" + uri.getHost() + (port < 0 ? "" : ":" + port);
   }
 
   public String username() {
@@ -179,7 +205,8 @@ public final class HarperConnection implements Serializable {
         && connectTimeout.equals(that.connectTimeout)
         && requestTimeout.equals(that.requestTimeout)
         && Objects.equals(trustStorePath, that.trustStorePath)
-        && Objects.equals(trustStorePassword, that.trustStorePassword);
+        && Objects.equals(trustStorePassword, that.trustStorePassword)
+        && restPort == that.restPort;
   }
 
   @Override
@@ -198,6 +225,8 @@ public final class HarperConnection implements Serializable {
         + connectTimeout
         + ", requestTimeout="
         + requestTimeout
+        + ", restPort="
+        + restPort
         + (trustStorePath == null ? "" : ", trustStore=" + trustStorePath)
         + "}";
   }

@@ -2,6 +2,7 @@ package io.bqharpersync.harper;
 
 import static io.bqharpersync.options.OptionChecks.blank;
 import static io.bqharpersync.options.OptionChecks.commaSeparated;
+import static io.bqharpersync.options.OptionChecks.inRange;
 import static io.bqharpersync.options.OptionChecks.invalid;
 import static io.bqharpersync.options.OptionChecks.matching;
 import static io.bqharpersync.options.OptionChecks.required;
@@ -43,8 +44,9 @@ public record HarperTarget(HarperConnection connection, String seedNode, String 
       matching(nodeOption, node, HarperConnection::isNodeUrl,
           "http(s)://host:port of a Harper operations API");
     }
-    HarperConnection connection =
-        HarperConnection.of(nodes, user, password).withRequestTimeout(requestTimeout);
+    HarperConnection connection = HarperConnection.of(nodes, user, password)
+        .withRequestTimeout(requestTimeout)
+        .withRestPort(inRange("harperRestPort", options.getHarperRestPort(), 0, 65_535));
     return new HarperTarget(connection, listed ? null : nodes.get(0), database, table);
   }
 

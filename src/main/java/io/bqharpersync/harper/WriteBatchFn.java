@@ -30,6 +30,7 @@ final class WriteBatchFn extends DoFn<KV<Integer, Iterable<SyncRecord>>, PageAck
   private final Counter deadLetters = Metrics.counter(HarperIO.class, "dead_letters");
   private final Counter retries = Metrics.counter(HarperIO.class, "retries");
   private final Counter bisections = Metrics.counter(HarperIO.class, "bisections");
+  private final Counter olderSkipped = Metrics.counter(HarperIO.class, "older_rows_skipped");
   private final Distribution recordsPerBatch =
       Metrics.distribution(HarperIO.class, "records_per_batch");
   private final Distribution millisPerBatch =
@@ -77,6 +78,7 @@ final class WriteBatchFn extends DoFn<KV<Integer, Iterable<SyncRecord>>, PageAck
       recordsPerBatch.update(request.size());
       recordsWritten.inc(outcome.written.size());
       deadLetters.inc(outcome.deadLettered.size());
+      olderSkipped.inc(outcome.skippedAsOlder);
       // Ack per request, not per batch: checkpoints then trail the writes by one request, which
       // bounds what a crash makes the next job write again.
       for (PageAck ack : acksFor(request)) {

@@ -18,6 +18,13 @@ public interface HarperTargetOptions extends PipelineOptions {
 
   void setHarperSeedNode(String value);
 
+  @Description("Port of the nodes' HTTP (REST) server, where the component's SyncUpsert resource "
+      + "takes the writes; 0 when the nodes serve it on their operations API port.")
+  @Default.Integer(9926)
+  int getHarperRestPort();
+
+  void setHarperRestPort(int value);
+
   @Description("Harper user.")
   @Default.String("admin")
   String getHarperUser();

@@ -89,8 +89,8 @@ public final class BigQueryShardReader {
   }
 
   /** Up to {@code limit} rows that have no cursor timestamp; see {@link TableQueries#nullCursorCount}. */
-  public List<SourceRow> nullCursorRows(TableQueries table, int limit) {
-    return rows(table, table.nullCursorRows(limit));
+  public List<SourceRow> nullCursorRows(TableQueries table, String afterId, int limit) {
+    return rows(table, table.nullCursorRows(afterId, limit));
   }
 
   public long nullCursorCount(TableQueries table) {

@@ -3,49 +3,49 @@ package io.bqharpersync.source;
 import io.bqharpersync.record.Cursor;
 import io.bqharpersync.record.Micros;
 import java.io.Serializable;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The trailing re-scan of one shard, which finds rows that appeared behind the shard's cursor.
  *
  * <p>The lookback window behind the cursor is cut into buckets of {@code bucketMicros}. As the
- * reader reads pages it folds each row into its bucket's {@link BucketDigest}; every {@code
- * rescanInterval} one query asks BigQuery for the same digests over the window (scanning only the
- * id and timestamp columns), and a bucket whose digests differ is re-read in full and emitted
- * again, one bucket per step. Upserts are idempotent, so re-sending rows Harper already has costs
- * writes but never correctness. A new job starts with no digests, so it re-reads its lookback
- * window once and so also catches rows that arrived while no job ran. The bucket holding the cursor
- * is left out until the cursor leaves it: its rows past the cursor are the page reads' to find.
+ * reader reads pages it folds each row into its bucket's {@link BucketDigest}; when a comparison is
+ * due, one query asks BigQuery for the same digests over the window (scanning only the id and
+ * timestamp columns). Every bucket whose digests differ is remembered in the shard's state and
+ * re-read, a page at a time, before anything else the shard does; the re-read pages are numbered in
+ * the shard's page sequence, so they count against {@code --maxPagesInFlight} and the checkpoint
+ * waits for them. A remembered bucket is re-read whatever the cursor does meanwhile: none slides
+ * out of the window unchecked. Harper keeps the newest row of each key, so re-sending rows it
+ * already has costs a comparison, never correctness.
+ *
+ * <p>When the comparison is due: at the start of every job, behind the shard's starting checkpoint
+ * (a new job has no digests, so it re-reads its lookback window once, and so catches rows that
+ * arrived while no job ran), then, in a continuous sync, every {@code rescanInterval}. The bucket
+ * holding the cursor is compared too once the shard has caught up, up to the cursor's timestamp:
+ * before that, its rows past the cursor are the page reads' to find.
  *
  * <p>Shard 0 also looks after rows whose cursor timestamp is NULL, which no shard query can
- * match: every {@code nullScanInterval} it counts them and, when the count changed, reads them to
- * be dead-lettered. On a table partitioned by the cursor column the count reads only the NULL
- * partition; on an unpartitioned one it scans the whole column, hence its own, longer interval.
+ * match: it counts them (once in a backfill, every {@code nullScanInterval} in a continuous sync)
+ * and, when the count changed, reads them a page at a time to be dead-lettered. On a table
+ * partitioned by the cursor column the count reads only the NULL partition; on an unpartitioned one
+ * it scans the whole column, hence its own, longer interval.
  */
 final class LateRowScan implements Serializable {
   private static final long serialVersionUID = 1L;
-  private static final int MAX_NULL_CURSOR_ROWS = 100_000;
+  private static final Logger LOG = LoggerFactory.getLogger(LateRowScan.class);
 
-  /** What one step found, and the progress to claim before emitting it. */
-  static final class Step {
-    final ShardProgress progress;
-    final List<SourceRow> nullCursorRows;
-    final List<SourceRow> lateRows;
-    final boolean bucketReread;
-
-    Step(ShardProgress progress, List<SourceRow> nullCursorRows, List<SourceRow> lateRows,
-        boolean bucketReread) {
-      this.progress = progress;
-      this.nullCursorRows = nullCursorRows;
-      this.lateRows = lateRows;
-      this.bucketReread = bucketReread;
-    }
-  }
+  /**
+   * What one step read, and the progress to claim before emitting it.
+   *
+   * @param tracked whether {@code rows} are a page of the shard's sequence (numbered {@code
+   *     progress.nextPageSeq() - 1}) rather than rows outside it (NULL timestamps)
+   */
+  record Step(ShardProgress progress, List<SourceRow> rows, boolean tracked, boolean bucketCompared) {}
 
   private final boolean continuous;
   private final boolean enabled;
@@ -56,12 +56,12 @@ final class LateRowScan implements Serializable {
   private final int pageRows;
 
   /**
-   * @param continuous false for a backfill, which looks for late rows never and for NULL rows
-   *     once; a continuous sync with a lookback of zero looks only for NULL rows
+   * @param continuous false for a backfill, which compares once, behind its starting checkpoint,
+   *     and counts NULL rows once; with a lookback of zero only NULL rows are looked for
    */
   LateRowScan(boolean continuous, ReadPacing pacing) {
     this.continuous = continuous;
-    this.enabled = continuous && !pacing.lookback().isZero();
+    this.enabled = !pacing.lookback().isZero();
     this.bucketMicros = pacing.bucketMicros();
     this.lookbackMicros = pacing.lookback().toNanos() / 1000;
     this.intervalMillis = pacing.rescanInterval().toMillis();
@@ -70,8 +70,10 @@ final class LateRowScan implements Serializable {
   }
 
   boolean due(int shard, ShardProgress progress, long nowMillis) {
-    return nowMillis >= progress.nextRescanMillis()
-        || (shard == 0 && nowMillis >= progress.nextNullScanMillis());
+    RescanState rescan = progress.rescan();
+    return !rescan.pending().isEmpty()
+        || (enabled && nowMillis >= rescan.nextRescanMillis())
+        || (shard == 0 && (rescan.nullScanAfter() != null || nowMillis >= rescan.nextNullScanMillis()));
   }
 
   /** The digests after a page of rows, pruned to the lookback window behind its last row. */
@@ -89,64 +91,85 @@ final class LateRowScan implements Serializable {
     return updated;
   }
 
+  /** One query: a page of NULL-timestamp rows, a page of a differing bucket, or a comparison. */
   Step step(BigQueryShardReader reader, int shard, ShardQuery query, ShardProgress progress,
       long nowMillis) {
-    long nullRows = progress.nullCursorRows();
-    long nextNullScan = progress.nextNullScanMillis();
-    List<SourceRow> nullCursorRows = List.of();
-    if (shard == 0 && nowMillis >= nextNullScan) {
-      long count = reader.nullCursorCount(query.tableQueries());
-      if (count != nullRows && count > 0) {
-        nullCursorRows = reader.nullCursorRows(query.tableQueries(), MAX_NULL_CURSOR_ROWS);
-      }
-      nullRows = count;
-      nextNullScan = continuous ? nowMillis + nullScanMillis : Long.MAX_VALUE;
+    RescanState rescan = progress.rescan();
+    if (shard == 0 && (rescan.nullScanAfter() != null || nowMillis >= rescan.nextNullScanMillis())) {
+      return nullCursorStep(reader, query.tableQueries(), progress, nowMillis);
     }
-    boolean rescanDue = enabled && nowMillis >= progress.nextRescanMillis();
-    TreeMap<Long, BucketDigest> digests = new TreeMap<>(progress.readDigests());
-    Map.Entry<Long, BucketDigest> differing = rescanDue && !progress.cursor().isStart()
-        ? firstDifferingBucket(reader, query, progress.cursor(), digests) : null;
-    List<SourceRow> late = List.of();
-    if (differing != null) {
-      late = readBucket(reader, query, differing.getKey());
-      digests.put(differing.getKey(), differing.getValue());
+    if (!rescan.pending().isEmpty()) {
+      return bucketPage(reader, query, progress);
     }
-    // While buckets differ, the next step comes at once; then not before the interval.
-    long nextRescan = !enabled ? Long.MAX_VALUE
-        : !rescanDue || differing != null ? progress.nextRescanMillis() : nowMillis + intervalMillis;
-    return new Step(progress.afterRescan(digests, nextRescan, nullRows, nextNullScan),
-        nullCursorRows, late, differing != null);
+    return compare(reader, query, progress, nowMillis);
   }
 
-  private Map.Entry<Long, BucketDigest> firstDifferingBucket(BigQueryShardReader reader,
-      ShardQuery query, Cursor cursor, NavigableMap<Long, BucketDigest> read) {
-    long upperBucket = cursor.timestampMicros() / bucketMicros;
-    long lowerBucket = (cursor.timestampMicros() - lookbackMicros) / bucketMicros;
-    Map<Long, BucketDigest> inSource = reader.bucketDigests(query,
-        Micros.toInstant(lowerBucket * bucketMicros), Micros.toInstant(upperBucket * bucketMicros),
-        bucketMicros);
-    for (Map.Entry<Long, BucketDigest> bucket : inSource.entrySet()) {
-      if (!bucket.getValue().equals(read.getOrDefault(bucket.getKey(), BucketDigest.EMPTY))) {
-        return bucket;
-      }
+  private Step nullCursorStep(BigQueryShardReader reader, TableQueries table,
+      ShardProgress progress, long nowMillis) {
+    RescanState rescan = progress.rescan();
+    if (rescan.nullScanAfter() == null) {
+      long count = reader.nullCursorCount(table);
+      long next = continuous ? nowMillis + nullScanMillis : Long.MAX_VALUE;
+      boolean changed = count != rescan.nullCursorRows() && count > 0;
+      return new Step(progress.afterRescan(rescan.withNullScan(count, next, changed ? "" : null), 0),
+          List.of(), false, false);
     }
-    return null;
+    List<SourceRow> rows = reader.nullCursorRows(table, rescan.nullScanAfter(), pageRows);
+    String lastId = rows.isEmpty() ? null : rows.get(rows.size() - 1).id();
+    if (rows.size() == pageRows && lastId == null) {
+      // A whole page of rows with neither id nor timestamp: id order cannot page past them.
+      LOG.warn("shard 0: more than {} rows have neither a primary key nor a cursor timestamp; only"
+          + " the first {} are dead-lettered", pageRows, pageRows);
+    }
+    String after = rows.size() == pageRows && lastId != null ? lastId : null;
+    return new Step(progress.afterRescan(rescan.withNullScan(rescan.nullCursorRows(),
+        rescan.nextNullScanMillis(), after), 0), rows, false, false);
   }
 
-  /** Every row of the shard with a timestamp in {@code bucket}. */
-  private List<SourceRow> readBucket(BigQueryShardReader reader, ShardQuery query, long bucket) {
-    // (start, "") is before every row of the bucket that has an id; rows without one are dead
-    // letters whatever happens, and the digest taken from BigQuery already counts them.
-    Cursor after = Cursor.of(bucket * bucketMicros, "");
-    Instant upper = Micros.toInstant((bucket + 1) * bucketMicros - 1);
-    List<SourceRow> rows = new ArrayList<>();
-    while (true) {
-      List<SourceRow> page = reader.page(query, after, upper, pageRows);
-      rows.addAll(page);
-      if (page.size() < pageRows) {
-        return rows;
-      }
-      after = page.get(page.size() - 1).cursor();
+  /** The next page of the first remembered bucket; the bucket is done when a page is not full. */
+  private Step bucketPage(BigQueryShardReader reader, ShardQuery query, ShardProgress progress) {
+    RescanState rescan = progress.rescan();
+    Map.Entry<Long, RescanState.PendingBucket> first = rescan.pending().firstEntry();
+    RescanState.PendingBucket bucket = first.getValue();
+    List<SourceRow> rows = reader.page(query, bucket.after(), Micros.toInstant(bucket.upperMicros()),
+        pageRows);
+    TreeMap<Long, RescanState.PendingBucket> pending = new TreeMap<>(rescan.pending());
+    TreeMap<Long, BucketDigest> digests = new TreeMap<>(rescan.readDigests());
+    if (rows.size() < pageRows) {
+      pending.remove(first.getKey());
+      digests.put(first.getKey(), bucket.source());
+    } else {
+      pending.put(first.getKey(), new RescanState.PendingBucket(bucket.source(),
+          bucket.upperMicros(), rows.get(rows.size() - 1).cursor()));
     }
+    RescanState next = rescan.withDigests(digests).withPending(pending, rescan.nextRescanMillis());
+    return new Step(progress.afterRescan(next, rows.isEmpty() ? 0 : 1), rows, true, false);
+  }
+
+  /** BigQuery's digests of the window behind the cursor against the reader's; remembers differences. */
+  private Step compare(BigQueryShardReader reader, ShardQuery query, ShardProgress progress,
+      long nowMillis) {
+    RescanState rescan = progress.rescan();
+    long next = continuous ? nowMillis + intervalMillis : Long.MAX_VALUE;
+    TreeMap<Long, RescanState.PendingBucket> differing = new TreeMap<>();
+    if (enabled && !progress.cursor().isStart()) {
+      long cursorMicros = progress.cursor().timestampMicros();
+      long lowerBucket = (cursorMicros - lookbackMicros) / bucketMicros;
+      // Up to the cursor's own bucket, or into it up to the cursor once the shard has caught up.
+      long upperExclusive = progress.caughtUp() ? cursorMicros + 1
+          : cursorMicros / bucketMicros * bucketMicros;
+      Map<Long, BucketDigest> inSource = reader.bucketDigests(query,
+          Micros.toInstant(lowerBucket * bucketMicros), Micros.toInstant(upperExclusive),
+          bucketMicros);
+      for (Map.Entry<Long, BucketDigest> bucket : inSource.entrySet()) {
+        if (!bucket.getValue().equals(rescan.readDigests().getOrDefault(bucket.getKey(), BucketDigest.EMPTY))) {
+          long start = bucket.getKey() * bucketMicros;
+          differing.put(bucket.getKey(), new RescanState.PendingBucket(bucket.getValue(),
+              Math.min(start + bucketMicros, upperExclusive) - 1, Cursor.of(start, "")));
+        }
+      }
+    }
+    return new Step(progress.afterRescan(rescan.withPending(differing, next), 0), List.of(), false,
+        true);
   }
 }

@@ -40,14 +40,21 @@ public record ReadPacing(
       throw invalid("maxReadWindow", "must be at least --readWindow (" + options.getReadWindow()
           + "), got '" + options.getMaxReadWindow() + "'");
     }
+    Duration lookback = duration("lookback", options.getLookback());
+    Duration rescanInterval = positiveDuration("rescanInterval", options.getRescanInterval());
+    if (!lookback.isZero() && rescanInterval.compareTo(lookback) >= 0) {
+      // Otherwise a row could arrive, and slide out of the window, between two comparisons.
+      throw invalid("rescanInterval", "must be shorter than --lookback (" + options.getLookback()
+          + "), got '" + options.getRescanInterval() + "'");
+    }
     return new ReadPacing(
         inRange("shards", options.getShards(), 1, 1024),
         inRange("pageRows", options.getPageRows(), 1, 100_000),
         optionalInstant("backfillUntil", options.getBackfillUntil()),
         duration("safetyLag", options.getSafetyLag()),
         positiveDuration("pollInterval", options.getPollInterval()),
-        duration("lookback", options.getLookback()),
-        positiveDuration("rescanInterval", options.getRescanInterval()),
+        lookback,
+        rescanInterval,
         positiveDuration("nullTimestampScanInterval", options.getNullTimestampScanInterval()),
         readWindow,
         maxReadWindow,

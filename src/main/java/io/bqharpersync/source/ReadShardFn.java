@@ -7,6 +7,7 @@ import io.bqharpersync.harper.HarperTarget;
 import io.bqharpersync.record.Cursor;
 import io.bqharpersync.record.Micros;
 import io.bqharpersync.record.SyncRecord;
+import io.bqharpersync.record.SyncVersion;
 import io.bqharpersync.retry.RetryPolicy;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,6 +85,7 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
   private final Counter rowsRead = Metrics.counter(ReadShardFn.class, "rows_read");
   private final Counter rescannedRows = Metrics.counter(ReadShardFn.class, "rescanned_rows");
   private final Counter rescannedBuckets = Metrics.counter(ReadShardFn.class, "rescanned_buckets");
+  private final Counter rescanComparisons = Metrics.counter(ReadShardFn.class, "rescan_comparisons");
   private final Counter nullTimestampRows = Metrics.counter(ReadShardFn.class, "null_timestamp_rows");
   private final Counter queryRetries = Metrics.counter(ReadShardFn.class, "bigquery_retries");
   private final Counter heldBack = Metrics.counter(ReadShardFn.class, "reads_held_back");
@@ -157,25 +159,30 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
     if (progress.done()) {
       return ProcessContinuation.stop();
     }
-    if (lateRows.due(shard, progress, System.currentTimeMillis())) {
-      LateRowScan.Step step =
-          lateRows.step(reader, shard, query, progress, System.currentTimeMillis());
-      if (!tracker.tryClaim(step.progress)) {
-        return ProcessContinuation.stop();
-      }
-      emit(shard, SyncRecord.UNTRACKED_PAGE, step.nullCursorRows, out);
-      emit(shard, SyncRecord.UNTRACKED_PAGE, step.lateRows, out);
-      nullTimestampRows.inc(step.nullCursorRows.size());
-      if (step.bucketReread) {
-        rescannedBuckets.inc();
-        rescannedRows.inc(step.lateRows.size());
-      }
-      progress = step.progress;
-    }
+    // Re-scanned pages count against the pages in flight as the shard's own pages do.
     if (pacing.maxPagesInFlight() != Integer.MAX_VALUE
         && pagesInFlight(shard, progress) >= pacing.maxPagesInFlight()) {
       heldBack.inc();
       return ProcessContinuation.resume().withResumeDelay(HOLD_BACK);
+    }
+    long now = System.currentTimeMillis();
+    if (lateRows.due(shard, progress, now)) {
+      LateRowScan.Step step = lateRows.step(reader, shard, query, progress, now);
+      if (!tracker.tryClaim(step.progress())) {
+        return ProcessContinuation.stop();
+      }
+      if (step.tracked()) {
+        emit(shard, progress.nextPageSeq(), step.rows(), out);
+        rescannedRows.inc(step.rows().size());
+      } else {
+        emit(shard, SyncRecord.UNTRACKED_PAGE, step.rows(), out);
+        nullTimestampRows.inc(step.rows().size());
+      }
+      if (step.bucketCompared()) {
+        rescanComparisons.inc();
+        rescannedBuckets.inc(step.progress().rescan().pending().size());
+      }
+      return ProcessContinuation.resume();
     }
     return pageStep(shard, query, progress, tracker, out);
   }
@@ -203,16 +210,17 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
       }
       return ProcessContinuation.resume().withResumeDelay(joda(pacing.pollInterval()));
     }
-    NavigableMap<Long, BucketDigest> digests = lateRows.fold(progress.readDigests(), rows);
-    ShardProgress next = progress.afterPage(rows.get(rows.size() - 1).cursor(), width, digests);
+    boolean caughtUp = rows.size() < pacing.pageRows();
+    NavigableMap<Long, BucketDigest> digests = lateRows.fold(progress.rescan().readDigests(), rows);
+    ShardProgress next =
+        progress.afterPage(rows.get(rows.size() - 1).cursor(), width, caughtUp, digests);
     if (!tracker.tryClaim(next)) {
       return ProcessContinuation.stop();
     }
     emit(shard, progress.nextPageSeq(), rows, out);
     pagesRead.inc();
     rowsRead.inc(rows.size());
-    boolean caughtUp = rows.size() < pacing.pageRows() && !progress.isBounded();
-    return caughtUp
+    return caughtUp && !progress.isBounded()
         ? ProcessContinuation.resume().withResumeDelay(joda(pacing.pollInterval()))
         : ProcessContinuation.resume();
   }
@@ -233,8 +241,10 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
     for (int i = 0; i < rows.size(); i++) {
       SourceRow row = rows.get(i);
       long micros = row.timestampMicros() == null ? SyncRecord.NO_TIMESTAMP : row.timestampMicros();
-      out.output(new SyncRecord(row.id(), micros, shard, pageSeq, i, rows.size(),
-          row.json().toString()));
+      // The version decides, in Harper, whether this row may replace the one stored for its key.
+      String json = row.timestampMicros() == null ? row.json().toString()
+          : SyncVersion.stamp(row.json(), micros).toString();
+      out.output(new SyncRecord(row.id(), micros, shard, pageSeq, i, rows.size(), json));
     }
   }
 

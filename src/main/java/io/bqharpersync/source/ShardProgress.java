@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
-import java.util.Collections;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
@@ -13,13 +12,16 @@ import java.util.TreeMap;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.BigEndianLongCoder;
 import org.apache.beam.sdk.coders.BooleanCoder;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
  * Everything one shard's reader knows, as the restriction of {@link ReadShardFn}: the cursor it has
- * read up to, the number its next page gets, its read window, the digests of what it has read per
- * timestamp bucket (for the trailing re-scan), and when the next re-scan is due.
+ * read up to, the number its next page gets, its read window, whether it has caught up, and the
+ * state of its trailing re-scan ({@link RescanState}).
  *
  * <p>Claiming a page means claiming the progress after it, so the runner checkpoints exactly this
  * value between pages and resumes a shard from it; a new job starts it from the shard's committed
@@ -31,10 +33,8 @@ public record ShardProgress(
     long windowMicros,
     long endMicros,
     boolean done,
-    NavigableMap<Long, BucketDigest> readDigests,
-    long nextRescanMillis,
-    long nullCursorRows,
-    long nextNullScanMillis) implements Serializable {
+    boolean caughtUp,
+    RescanState rescan) implements Serializable {
 
   /** {@link #endMicros} of a continuous read: no end. */
   public static final long UNBOUNDED = Long.MAX_VALUE;
@@ -44,60 +44,59 @@ public record ShardProgress(
   /**
    * @param done nothing more may be claimed: a backfill reached its end, or the runner split off
    *     the rest
-   * @param readDigests per timestamp bucket, the digest of the rows read; an unmodifiable copy
-   * @param nullCursorRows the count of NULL-timestamp rows last dead-lettered, or -1 before the
-   *     first look
+   * @param caughtUp the last page came back less than full: the shard has read everything up to
+   *     now minus the safety lag
    */
   public ShardProgress {
     Objects.requireNonNull(cursor, "cursor");
-    readDigests = Collections.unmodifiableNavigableMap(new TreeMap<>(readDigests));
+    Objects.requireNonNull(rescan, "rescan");
   }
 
   /** A shard starting after {@code cursor}, its next page numbered {@code nextPageSeq}. */
   public static ShardProgress start(
       Cursor cursor, long nextPageSeq, long windowMicros, long endMicros, long firstRescanMillis) {
-    return new ShardProgress(cursor, nextPageSeq, windowMicros, endMicros, false, new TreeMap<>(),
-        firstRescanMillis, -1, firstRescanMillis);
+    return new ShardProgress(cursor, nextPageSeq, windowMicros, endMicros, false, false,
+        RescanState.start(firstRescanMillis));
   }
 
   public boolean isBounded() {
     return endMicros != UNBOUNDED;
   }
 
-  /** After a non-empty page ending at {@code last}, with the digests of its rows folded in. */
-  public ShardProgress afterPage(Cursor last, long newWindowMicros,
+  /** After a non-empty page of the shard's sequence ending at {@code last}. */
+  public ShardProgress afterPage(Cursor last, long newWindowMicros, boolean pageCaughtUp,
       NavigableMap<Long, BucketDigest> digests) {
     return new ShardProgress(last, nextPageSeq + 1, newWindowMicros, endMicros, false,
-        digests, nextRescanMillis, nullCursorRows, nextNullScanMillis);
+        pageCaughtUp, rescan.withDigests(digests));
   }
 
-  /** Only the read window changed (an empty page). */
+  /** An empty page: only the read window changed, and the shard has caught up. */
   public ShardProgress withWindow(long newWindowMicros) {
-    return new ShardProgress(cursor, nextPageSeq, newWindowMicros, endMicros, false, readDigests,
-        nextRescanMillis, nullCursorRows, nextNullScanMillis);
+    return new ShardProgress(cursor, nextPageSeq, newWindowMicros, endMicros, false, true, rescan);
   }
 
-  /** After a step of the re-scans: reconciled digests, and when the next ones are due. */
-  public ShardProgress afterRescan(NavigableMap<Long, BucketDigest> digests, long nextRescan,
-      long nullRows, long nextNullScan) {
-    return new ShardProgress(cursor, nextPageSeq, windowMicros, endMicros, false,
-        digests, nextRescan, nullRows, nextNullScan);
+  /** After a step of the re-scans; {@code pagesEmitted} is 1 if it emitted a tracked page. */
+  public ShardProgress afterRescan(RescanState next, int pagesEmitted) {
+    return new ShardProgress(cursor, nextPageSeq + pagesEmitted, windowMicros, endMicros, false,
+        caughtUp, next);
   }
 
   public ShardProgress finished() {
-    return new ShardProgress(cursor, nextPageSeq, windowMicros, endMicros, true, readDigests,
-        nextRescanMillis, nullCursorRows, nextNullScanMillis);
+    return new ShardProgress(cursor, nextPageSeq, windowMicros, endMicros, true, caughtUp, rescan);
   }
 
   @Override
   public String toString() {
     return "ShardProgress{" + cursor + ", nextPage=" + nextPageSeq + ", window="
         + windowMicros / 1000 + "ms" + (isBounded() ? ", end=" + endMicros : "")
-        + (done ? ", done" : "") + ", buckets=" + readDigests.size() + "}";
+        + (done ? ", done" : "") + (caughtUp ? ", caught up" : "")
+        + ", buckets=" + rescan.readDigests().size() + ", pending=" + rescan.pending().keySet() + "}";
   }
 
-  /** Field by field, the digests as (bucket, count, xor) triples in bucket order. */
+  /** Field by field; digests and pending buckets in bucket order. */
   public static final class ShardProgressCoder extends AtomicCoder<ShardProgress> {
+    private static final Coder<String> OPTIONAL_STRING = NullableCoder.of(StringUtf8Coder.of());
+
     @Override
     public void encode(ShardProgress p, OutputStream out) throws IOException {
       Cursor.CODER.encode(p.cursor, out);
@@ -105,15 +104,24 @@ public record ShardProgress(
       VarLongCoder.of().encode(p.windowMicros, out);
       BigEndianLongCoder.of().encode(p.endMicros, out);
       BooleanCoder.of().encode(p.done, out);
-      VarIntCoder.of().encode(p.readDigests.size(), out);
-      for (Map.Entry<Long, BucketDigest> bucket : p.readDigests.entrySet()) {
-        VarLongCoder.of().encode(bucket.getKey(), out);
-        VarLongCoder.of().encode(bucket.getValue().count(), out);
-        BigEndianLongCoder.of().encode(bucket.getValue().idXor(), out);
+      BooleanCoder.of().encode(p.caughtUp, out);
+      RescanState r = p.rescan;
+      VarIntCoder.of().encode(r.readDigests().size(), out);
+      for (Map.Entry<Long, BucketDigest> bucket : r.readDigests().entrySet()) {
+        BigEndianLongCoder.of().encode(bucket.getKey(), out);
+        encodeDigest(bucket.getValue(), out);
       }
-      VarLongCoder.of().encode(p.nextRescanMillis, out);
-      VarLongCoder.of().encode(p.nullCursorRows, out);
-      VarLongCoder.of().encode(p.nextNullScanMillis, out);
+      BigEndianLongCoder.of().encode(r.nextRescanMillis(), out);
+      VarIntCoder.of().encode(r.pending().size(), out);
+      for (Map.Entry<Long, RescanState.PendingBucket> bucket : r.pending().entrySet()) {
+        BigEndianLongCoder.of().encode(bucket.getKey(), out);
+        encodeDigest(bucket.getValue().source(), out);
+        BigEndianLongCoder.of().encode(bucket.getValue().upperMicros(), out);
+        Cursor.CODER.encode(bucket.getValue().after(), out);
+      }
+      BigEndianLongCoder.of().encode(r.nullCursorRows(), out);
+      BigEndianLongCoder.of().encode(r.nextNullScanMillis(), out);
+      OPTIONAL_STRING.encode(r.nullScanAfter(), out);
     }
 
     @Override
@@ -123,13 +131,30 @@ public record ShardProgress(
       long windowMicros = VarLongCoder.of().decode(in);
       long endMicros = BigEndianLongCoder.of().decode(in);
       boolean done = BooleanCoder.of().decode(in);
+      boolean caughtUp = BooleanCoder.of().decode(in);
       TreeMap<Long, BucketDigest> digests = new TreeMap<>();
       for (int i = VarIntCoder.of().decode(in); i > 0; i--) {
-        digests.put(VarLongCoder.of().decode(in), new BucketDigest(VarLongCoder.of().decode(in),
-            BigEndianLongCoder.of().decode(in)));
+        digests.put(BigEndianLongCoder.of().decode(in), decodeDigest(in));
       }
-      return new ShardProgress(cursor, nextPageSeq, windowMicros, endMicros, done, digests,
-          VarLongCoder.of().decode(in), VarLongCoder.of().decode(in), VarLongCoder.of().decode(in));
+      long nextRescan = BigEndianLongCoder.of().decode(in);
+      TreeMap<Long, RescanState.PendingBucket> pending = new TreeMap<>();
+      for (int i = VarIntCoder.of().decode(in); i > 0; i--) {
+        pending.put(BigEndianLongCoder.of().decode(in), new RescanState.PendingBucket(
+            decodeDigest(in), BigEndianLongCoder.of().decode(in), Cursor.CODER.decode(in)));
+      }
+      RescanState rescan = new RescanState(digests, nextRescan, pending,
+          BigEndianLongCoder.of().decode(in), BigEndianLongCoder.of().decode(in),
+          OPTIONAL_STRING.decode(in));
+      return new ShardProgress(cursor, nextPageSeq, windowMicros, endMicros, done, caughtUp, rescan);
+    }
+
+    private static void encodeDigest(BucketDigest digest, OutputStream out) throws IOException {
+      VarLongCoder.of().encode(digest.count(), out);
+      BigEndianLongCoder.of().encode(digest.idXor(), out);
+    }
+
+    private static BucketDigest decodeDigest(InputStream in) throws IOException {
+      return new BucketDigest(VarLongCoder.of().decode(in), BigEndianLongCoder.of().decode(in));
     }
 
     @Override

@@ -44,13 +44,23 @@ public final class TableQueries implements Serializable {
         + quote(cursorColumn) + " IS NULL", new LinkedHashMap<>());
   }
 
-  /** Up to {@code limit} rows without a cursor timestamp. */
-  public QueryStatement nullCursorRows(int limit) {
+  /**
+   * A page of up to {@code limit} rows without a cursor timestamp, in id order: the first page
+   * ({@code afterId} empty, rows without an id included, as NULL sorts first) or the page after
+   * {@code afterId}.
+   */
+  public QueryStatement nullCursorRows(String afterId, int limit) {
     Map<String, QueryParameterValue> params = new LinkedHashMap<>();
+    String after = "";
+    if (!afterId.isEmpty()) {
+      after = " AND " + quote(idColumn) + " > @after_id";
+      params.put("after_id", idType == ShardQuery.IdType.INT64
+          ? QueryParameterValue.int64(Long.parseLong(afterId)) : QueryParameterValue.string(afterId));
+    }
     params.put("page_limit", QueryParameterValue.int64((long) limit));
     return new QueryStatement("SELECT " + selectList() + "\nFROM " + quote(table) + "\nWHERE "
-        + quote(cursorColumn) + " IS NULL\nORDER BY " + quote(idColumn) + "\nLIMIT @page_limit",
-        params);
+        + quote(cursorColumn) + " IS NULL" + after + "\nORDER BY " + quote(idColumn)
+        + "\nLIMIT @page_limit", params);
   }
 
   /**

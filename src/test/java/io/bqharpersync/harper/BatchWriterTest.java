@@ -26,7 +26,7 @@ class BatchWriterTest {
   @BeforeEach
   void start() throws Exception {
     node = new FakeHarperNode();
-    client = new HarperClient(HarperConnection.of(List.of(node.url()), "u", "p"));
+    client = new HarperClient(HarperConnection.of(List.of(node.url()), "u", "p").withRestPort(0));
     writer = new BatchWriter(client, "data", "T", "unit", RetryPolicy.of(3, Duration.ofMillis(5),
         Duration.ofSeconds(2)), new BatchWriter.Listener() {});
   }
@@ -54,8 +54,41 @@ class BatchWriterTest {
         "{\"id\":\"r1\",\"reading\":1}"));
     BatchWriter.Outcome outcome = writer.write(0, records);
 
-    assertEquals(List.of(List.of("r0", "r2", "r1")), node.upsertRequests);
+    assertEquals(1, node.upsertRequests.size());
+    assertEquals(List.of("r0", "r1", "r2"),
+        node.upsertRequests.get(0).stream().sorted().collect(Collectors.toList()));
     assertEquals(4, outcome.written.size(), "every record accounted for");
+  }
+
+  @Test
+  void ofSeveralRowsOfOneKeyInARequestTheNewestIsSentWhateverTheirOrder() {
+    // Device d1 reports three times; the newest report (cursor 300) comes first in the batch.
+    List<SyncRecord> records = List.of(
+        report("d1", 300, 0, "new"), report("d2", 100, 1, "only"), report("d1", 100, 2, "old"),
+        report("d1", 200, 3, "middle"));
+    BatchWriter.Outcome outcome = writer.write(0, records);
+
+    assertEquals(4, outcome.written.size(), "every record accounted for");
+    assertEquals("new", node.table("T").get("d1").path("state").asText());
+    assertEquals("only", node.table("T").get("d2").path("state").asText());
+  }
+
+  @Test
+  void aRowOlderThanTheStoredOneIsNotApplied() {
+    writer.write(0, List.of(report("d1", 500, 0, "newest")));
+    BatchWriter.Outcome late = writer.write(0, List.of(report("d1", 400, 0, "late")));
+
+    assertEquals(1, late.skippedAsOlder);
+    assertEquals("newest", node.table("T").get("d1").path("state").asText());
+  }
+
+  /** A row of key {@code id} at {@code micros}, stamped with its version as the reader does. */
+  private static SyncRecord report(String id, long micros, int index, String state) {
+    com.fasterxml.jackson.databind.node.ObjectNode row =
+        new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+            .put("id", id).put("state", state);
+    return new SyncRecord(id, micros, 0, 0, index, 4,
+        io.bqharpersync.record.SyncVersion.stamp(row, micros).toString());
   }
 
   @Test

@@ -71,7 +71,8 @@ public final class FakeHarperNode implements AutoCloseable {
       reply(exchange, status, "{\"error\":\"scripted " + status + "\"}");
       return;
     }
-    String operation = body.path("operation").asText();
+    boolean conditional = exchange.getRequestURI().getPath().equals("/SyncUpsert");
+    String operation = conditional ? "upsert" : body.path("operation").asText();
     if (operation.equals("search_by_id")) {
       List<JsonNode> found = new ArrayList<>();
       for (JsonNode id : body.path("ids")) {
@@ -111,11 +112,20 @@ public final class FakeHarperNode implements AutoCloseable {
     List<String> requestIds = new ArrayList<>();
     body.path("records").forEach(record -> requestIds.add(record.path("id").asText()));
     upsertRequests.add(requestIds);
+    int skipped = 0;
     for (JsonNode record : body.path("records")) {
+      JsonNode stored = table(tableName).get(record.path("id").asText());
+      if (conditional && stored != null && stored.has("syncVersion") && record.has("syncVersion")
+          && stored.path("syncVersion").asText().compareTo(record.path("syncVersion").asText()) >= 0) {
+        skipped++;
+        continue;
+      }
       table(tableName).put(record.path("id").asText(), record);
       ids.add(MAPPER.writeValueAsString(record.path("id").asText()));
     }
-    reply(exchange, 200, "{\"message\":\"upserted\",\"upserted_hashes\":[" + String.join(",", ids) + "]}");
+    reply(exchange, 200, conditional
+        ? "{\"written\":" + ids.size() + ",\"skipped\":" + skipped + "}"
+        : "{\"message\":\"upserted\",\"upserted_hashes\":[" + String.join(",", ids) + "]}");
   }
 
   private static void reply(HttpExchange exchange, int status, String body) throws IOException {

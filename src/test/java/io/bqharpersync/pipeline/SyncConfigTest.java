@@ -65,6 +65,8 @@ class SyncConfigTest {
     assertNames("--harperNodes", "--harperNodes=ftp://x");
     assertNames("--harperNodes / --harperSeedNode", "--harperSeedNode=http://127.0.0.1:9925");
     assertNames("--syncName", "--syncName=a/b");
+    assertNames("--rescanInterval", "--lookback=30s", "--rescanInterval=30s");
+    assertNames("--harperRestPort", "--harperRestPort=70000");
   }
 
   private void assertNames(String option, String... args) throws Exception {

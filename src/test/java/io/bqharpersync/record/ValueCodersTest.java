@@ -4,6 +4,7 @@ import io.bqharpersync.checkpoint.ContiguousPages;
 import io.bqharpersync.checkpoint.ShardCheckpoint;
 import io.bqharpersync.checkpoint.SyncPhase;
 import io.bqharpersync.source.BucketDigest;
+import io.bqharpersync.source.RescanState;
 import io.bqharpersync.source.ShardProgress;
 import java.time.Instant;
 import java.util.BitSet;
@@ -37,8 +38,11 @@ class ValueCodersTest {
     TreeMap<Long, BucketDigest> digests = new TreeMap<>();
     digests.put(-5L, new BucketDigest(3, Long.MIN_VALUE));
     digests.put(1_704_067_200L, BucketDigest.EMPTY.plus("a").plus("b"));
+    TreeMap<Long, RescanState.PendingBucket> pending = new TreeMap<>();
+    pending.put(7L, new RescanState.PendingBucket(new BucketDigest(2, 9), 8_000_000L, Cursor.of(7_000_000L, "")));
     ShardProgress progress = ShardProgress.start(CURSOR, 42, 3_600_000_000L, ShardProgress.UNBOUNDED, 77)
-        .afterPage(CURSOR, 60_000_000L, digests).afterRescan(digests, 1_000, -1, 2_000);
+        .afterPage(CURSOR, 60_000_000L, true, digests)
+        .afterRescan(new RescanState(digests, 1_000, pending, -1, 2_000, "after-id"), 1);
     CoderProperties.coderDecodeEncodeEqual(ShardProgress.CODER, progress);
     CoderProperties.coderDecodeEncodeEqual(ShardProgress.CODER, progress.finished());
   }

@@ -15,8 +15,10 @@ import io.bqharpersync.retry.RetryPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.stream.Collectors;
+import java.util.Set;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The trailing re-scan against the stand-in: it finds a late row, and only when there is one. */
@@ -24,47 +26,131 @@ class LateRowScanTest {
   private static final long NOW = Micros.of(Instant.parse("2026-01-01T12:00:00Z"));
   private static final long BUCKET = 1_000_000L;
 
-  @Test
-  void reReadsOnlyTheBucketThatGainedALateRow() throws Exception {
-    try (RunningStandIn bq = new RunningStandIn()) {
-      TableId id = TableId.of("test-project", "late", "readings");
-      TelemetryTable.create(bq.client, id);
-      TelemetryGenerator gen = new TelemetryGenerator("l");
-      // 120 rows over the last 60 s, two per timestamp.
-      TelemetryTable.insert(bq.client, id, gen.rows(0, 120, NOW - 60_000_000L, 1_000_000L, 2));
-      ShardQuery query = ShardQuery.builder().table("test-project.late.readings")
-          .columns(TelemetryTable.COLUMNS).idColumn("id").cursorColumn("timestamp")
-          .shard(0, 1).build();
-      BigQueryShardReader reader = new BigQueryShardReader(bq.client,
-          RetryPolicy.of(1, Duration.ofMillis(10), Duration.ofSeconds(1)), () -> {});
-      // A lookback of 60 s makes buckets of one second.
-      ReadPacing pacing = ReadPacing.from(PipelineOptionsFactory.fromArgs("--lookback=60s",
-          "--rescanInterval=5s", "--nullTimestampScanInterval=5m", "--pageRows=1000")
-          .as(ShardReadOptions.class));
-      assertEquals(BUCKET, pacing.bucketMicros());
-      LateRowScan scan = new LateRowScan(true, pacing);
+  private RunningStandIn bq;
+  private final TableId id = TableId.of("test-project", "late", "readings");
+  private final TelemetryGenerator gen = new TelemetryGenerator("l");
+  private ShardQuery query;
+  private BigQueryShardReader reader;
+  private LateRowScan scan;
 
-      // The page reads pass every row; their digests are folded in as they go.
-      List<SourceRow> page = reader.page(query, Cursor.START, Micros.toInstant(NOW), 1000);
-      ShardProgress progress = ShardProgress.start(Cursor.START, 0, 1, ShardProgress.UNBOUNDED, 0)
-          .afterPage(page.get(page.size() - 1).cursor(), 1, scan.fold(new java.util.TreeMap<>(), page));
+  @BeforeEach
+  void start() throws Exception {
+    bq = new RunningStandIn();
+    TelemetryTable.create(bq.client, id);
+    // 120 rows over the 60 s before NOW, two per timestamp.
+    TelemetryTable.insert(bq.client, id, gen.rows(0, 120, NOW - 60_000_000L, 1_000_000L, 2));
+    query = ShardQuery.builder().table("test-project.late.readings")
+        .columns(TelemetryTable.COLUMNS).idColumn("id").cursorColumn("timestamp")
+        .shard(0, 1).build();
+    reader = new BigQueryShardReader(bq.client,
+        RetryPolicy.of(1, Duration.ofMillis(10), Duration.ofSeconds(1)), () -> {});
+    // A lookback of 60 s makes buckets of one second; pages of two rows.
+    ReadPacing pacing = ReadPacing.from(PipelineOptionsFactory.fromArgs("--lookback=60s",
+        "--rescanInterval=5s", "--nullTimestampScanInterval=5m", "--pageRows=2")
+        .as(ShardReadOptions.class));
+    assertEquals(BUCKET, pacing.bucketMicros());
+    scan = new LateRowScan(true, pacing);
+  }
 
-      LateRowScan.Step quiet = scan.step(reader, 1, query, progress, 1_000);
-      assertFalse(quiet.bucketReread, "nothing arrived late, so nothing is re-read");
-      assertEquals(1_000 + 5_000, quiet.progress.nextRescanMillis());
+  @AfterEach
+  void stop() throws Exception {
+    bq.close();
+  }
 
-      // A row 30 s behind the cursor appears.
-      TelemetryTable.insert(bq.client, id, List.of(gen.row(999, NOW - 30_000_000L + 500)));
-      LateRowScan.Step found = scan.step(reader, 1, query, quiet.progress, 7_000);
-      assertTrue(found.bucketReread);
-      assertTrue(found.lateRows.stream().map(SourceRow::id).collect(Collectors.toSet())
-          .contains(gen.id(999)), "the late row is among " + found.lateRows);
-      assertTrue(found.lateRows.size() <= 3, "one bucket re-read, not the window: " + found.lateRows);
-      assertEquals(quiet.progress.nextRescanMillis(), found.progress.nextRescanMillis(),
-          "the next step follows at once, to look for further differing buckets");
+  /** The shard after page reads that passed every row so far, its digests folded in. */
+  private ShardProgress readEverything(boolean caughtUp) {
+    List<SourceRow> page = reader.page(query, Cursor.START, Micros.toInstant(NOW), 1000);
+    return ShardProgress.start(Cursor.START, 0, 1, ShardProgress.UNBOUNDED, 0)
+        .afterPage(page.get(page.size() - 1).cursor(), 1, caughtUp,
+            scan.fold(new java.util.TreeMap<>(), page));
+  }
 
-      LateRowScan.Step settled = scan.step(reader, 1, query, found.progress, 7_100);
-      assertFalse(settled.bucketReread, "the bucket's digest now matches");
+  private void insertLate(long index, long micros) {
+    TelemetryTable.insert(bq.client, id, List.of(gen.row(index, micros)));
+  }
+
+  /** Steps until nothing is pending; the ids of the rows re-read, checking each page is tracked. */
+  private Set<String> drain(ShardProgress[] progress, long nowMillis) {
+    Set<String> reread = new java.util.TreeSet<>();
+    while (!progress[0].rescan().pending().isEmpty()) {
+      LateRowScan.Step page = scan.step(reader, 1, query, progress[0], nowMillis);
+      assertTrue(page.tracked() && page.rows().size() <= 2, "a page of the shard: " + page);
+      page.rows().forEach(row -> reread.add(row.id()));
+      progress[0] = page.progress();
     }
+    return reread;
+  }
+
+  @Test
+  void reReadsOnlyTheBucketThatGainedALateRowAPageAtATime() {
+    ShardProgress[] progress = {readEverything(false)};
+    LateRowScan.Step quiet = scan.step(reader, 1, query, progress[0], 1_000);
+    assertTrue(quiet.bucketCompared());
+    assertTrue(quiet.progress().rescan().pending().isEmpty(), "nothing arrived late");
+    assertEquals(1_000 + 5_000, quiet.progress().rescan().nextRescanMillis());
+    assertFalse(scan.due(1, quiet.progress(), 5_999), "not before the interval");
+
+    // A row 30 s behind the cursor appears; its bucket already holds two rows.
+    insertLate(999, NOW - 30_000_000L + 500);
+    LateRowScan.Step found = scan.step(reader, 1, query, quiet.progress(), 7_000);
+    assertEquals(java.util.Set.of((NOW - 30_000_000L) / BUCKET), found.progress().rescan().pending().keySet());
+    progress[0] = found.progress();
+    long pageBefore = progress[0].nextPageSeq();
+    Set<String> reread = drain(progress, 7_000);
+    assertTrue(reread.contains(gen.id(999)), "the late row is among " + reread);
+    assertEquals(3, reread.size(), "one bucket re-read, not the window: " + reread);
+    assertEquals(pageBefore + 2, progress[0].nextPageSeq(), "three rows, pages of two");
+
+    LateRowScan.Step settled = scan.step(reader, 1, query, progress[0], 12_000);
+    assertTrue(settled.progress().rescan().pending().isEmpty(), "the bucket's digest now matches");
+  }
+
+  @Test
+  void bucketsFoundToDifferAreReReadEvenAfterTheCursorMovesPastTheWindow() {
+    ShardProgress[] progress = {readEverything(false)};
+    for (long secondsBack : List.of(50L, 40L, 20L)) {
+      insertLate(900 + secondsBack, NOW - secondsBack * 1_000_000L + 700);
+    }
+    LateRowScan.Step found = scan.step(reader, 1, query, progress[0], 1_000);
+    assertEquals(3, found.progress().rescan().pending().size());
+    // The cursor jumps an hour ahead before any of them is re-read.
+    progress[0] = found.progress().afterPage(Cursor.of(NOW + 3_600_000_000L, "z"), 1, false,
+        found.progress().rescan().readDigests());
+    Set<String> reread = drain(progress, 1_000);
+    for (long secondsBack : List.of(50L, 40L, 20L)) {
+      assertTrue(reread.contains(gen.id(900 + secondsBack)), secondsBack + " s late: " + reread);
+    }
+  }
+
+  @Test
+  void aCaughtUpShardComparesTheBucketHoldingItsCursor() {
+    ShardProgress behind = readEverything(false);
+    ShardProgress[] caughtUp = {readEverything(true)};
+    // A late row in the cursor's own bucket, just before the cursor: the cursor's timestamp
+    // starts a bucket, so the late row shares it, with an id that sorts first.
+    long cursorMicros = behind.cursor().timestampMicros();
+    assertEquals(0, cursorMicros % BUCKET);
+    TelemetryGenerator early = new TelemetryGenerator("a");
+    TelemetryTable.insert(bq.client, id, List.of(early.row(777, cursorMicros)));
+    assertTrue(scan.step(reader, 1, query, behind, 1_000).progress().rescan().pending().isEmpty(),
+        "while the shard is behind, its cursor's bucket is the page reads' to find");
+
+    LateRowScan.Step found = scan.step(reader, 1, query, caughtUp[0], 1_000);
+    assertEquals(java.util.Set.of(cursorMicros / BUCKET), found.progress().rescan().pending().keySet());
+    caughtUp[0] = found.progress();
+    assertTrue(drain(caughtUp, 1_000).contains(early.id(777)));
+  }
+
+  @Test
+  void aBackfillComparesOnceBehindItsStartingCheckpoint() throws Exception {
+    LateRowScan backfill = new LateRowScan(false, ReadPacing.from(PipelineOptionsFactory
+        .fromArgs("--lookback=60s", "--rescanInterval=5s", "--pageRows=1000")
+        .as(ShardReadOptions.class)));
+    ShardProgress start = ShardProgress.start(Cursor.of(NOW, "z"), 10, 1, NOW + 1, 500);
+    assertTrue(backfill.due(1, start, 500), "due when the job starts");
+    LateRowScan.Step first = backfill.step(reader, 1, query, start, 500);
+    assertEquals(60, first.progress().rescan().pending().size(),
+        "a new job has no digests: every bucket of its lookback window is re-read");
+    assertEquals(Long.MAX_VALUE, first.progress().rescan().nextRescanMillis(), "and only once");
   }
 }

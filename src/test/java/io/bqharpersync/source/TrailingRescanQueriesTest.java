@@ -88,7 +88,7 @@ class TrailingRescanQueriesTest {
   @Test
   void rowsWithoutATimestampAreCountedAndReadApart() {
     assertEquals(2, reader.nullCursorCount(query().tableQueries()));
-    List<SourceRow> rows = reader.nullCursorRows(query().tableQueries(), 100);
+    List<SourceRow> rows = reader.nullCursorRows(query().tableQueries(), "", 100);
     assertEquals(2, rows.size());
     assertNull(rows.get(0).timestampMicros());
   }

@@ -17,8 +17,9 @@ import java.util.function.Function;
  */
 public final class ClusterVerifier {
   /** Fields Harper sets on every write (see schema.graphql); not part of the synced content. */
-  public static final java.util.Set<String> HARPER_MANAGED_FIELDS =
-      java.util.Set.of("harperCreatedAt", "harperUpdatedAt");
+  /** Fields Harper or the sync add to a row, which the source does not have. */
+  public static final java.util.Set<String> ADDED_FIELDS = java.util.Set.of(
+      "harperCreatedAt", "harperUpdatedAt", io.bqharpersync.record.SyncVersion.FIELD);
 
   /** What one node held against what was expected. */
   public static final class NodeReport {
@@ -105,7 +106,7 @@ public final class ClusterVerifier {
       String id = row.path("id").asText();
       JsonNode expected = expectedRow.apply(id);
       if (row.isObject()) {
-        ((com.fasterxml.jackson.databind.node.ObjectNode) row).remove(HARPER_MANAGED_FIELDS);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) row).remove(ADDED_FIELDS);
       }
       if (expected == null) {
         report.extra++;

@@ -1,0 +1,40 @@
+package io.bqharpersync.record;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SyncVersionTest {
+  @Test
+  void stringOrderIsTimestampOrderAcrossTheWholeRange() {
+    List<Long> ascending = List.of(Long.MIN_VALUE + 1, -62_135_596_800_000_000L, -1L, 0L, 1L,
+        1_704_067_200_000_000L, 1_704_067_200_000_001L, Long.MAX_VALUE);
+    for (int i = 1; i < ascending.size(); i++) {
+      String earlier = SyncVersion.of(ascending.get(i - 1), "{\"z\":9}");
+      String later = SyncVersion.of(ascending.get(i), "{\"a\":0}");
+      assertTrue(earlier.compareTo(later) < 0, ascending.get(i - 1) + " before " + ascending.get(i));
+      assertEquals(32, later.length());
+    }
+  }
+
+  @Test
+  void sameTimestampIsOrderedByContentAndIsStableForTheSameContent() {
+    String a = SyncVersion.of(5, "{\"reading\":1}");
+    String b = SyncVersion.of(5, "{\"reading\":2}");
+    assertNotEquals(a, b);
+    assertEquals(a, SyncVersion.of(5, "{\"reading\":1}"));
+  }
+
+  @Test
+  void stampingTwiceGivesTheSameVersion() {
+    ObjectNode row = new ObjectMapper().createObjectNode().put("id", "x").put("reading", 2.5);
+    String first = SyncVersion.stamp(row, 7).path(SyncVersion.FIELD).asText();
+    String again = SyncVersion.stamp(row, 7).path(SyncVersion.FIELD).asText();
+    assertEquals(first, again, "the version covers the row without its own field");
+  }
+}
