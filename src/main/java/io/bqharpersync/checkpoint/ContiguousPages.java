@@ -18,10 +18,13 @@ import org.apache.beam.sdk.coders.VarLongCoder;
  * The checkpoint rule for one shard, as a pure state machine.
  *
  * <p><b>Invariant.</b> Let pages 0, 1, 2... be the non-empty pages the reader produced for the
- * shard, in read order, so every cursor in page p is greater than every cursor in page p-1. The
- * committed position is (p, C) only if every record of pages 0..p is durably handled, and C is
- * the greatest cursor in those pages. Hence a reader that restarts from C, with a strict
- * {@code (ts, id) > C} predicate, re-reads nothing it needs to skip and skips nothing it needs.
+ * shard, in read order. A page is either a page of the shard's read order, every cursor in it
+ * greater than every cursor in the pages before it, or a re-scanned page, every cursor in it at or
+ * behind the cursor the shard had read up to when it was read. The committed position is (p, C)
+ * only if every record of pages 0..p is durably handled, and C is the greatest cursor in those
+ * pages. Hence a reader that restarts from C, with a strict {@code (ts, id) > C} predicate,
+ * re-reads nothing it needs to skip and skips nothing it needs. The record count grows only by
+ * pages that move C: a re-scanned page re-sends rows already counted.
  *
  * <p>How it holds when acks arrive out of order or a write fails after a later one succeeded:
  * acks for pages beyond the first incomplete page are held, not committed. Page p+1 being complete
@@ -106,8 +109,11 @@ public final class ContiguousPages {
     boolean advanced = false;
     while (pending.containsKey(nextPage) && pending.get(nextPage).complete()) {
       Pending done = pending.remove(nextPage);
+      // A page of rows behind the cursor (a re-scan) re-sends rows already counted.
+      if (done.maxCursor.compareTo(committedCursor) > 0) {
+        committedRecords += done.size;
+      }
       committedCursor = Cursor.max(committedCursor, done.maxCursor);
-      committedRecords += done.size;
       nextPage++;
       advanced = true;
     }

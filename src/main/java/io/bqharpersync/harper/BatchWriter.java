@@ -1,5 +1,7 @@
 package io.bqharpersync.harper;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bqharpersync.record.SyncRecord;
 import io.bqharpersync.retry.RetryPolicy;
 import java.time.Instant;
@@ -7,6 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Writes one batch of records to one node, and accounts for every record: each ends up either
@@ -25,6 +29,8 @@ import java.util.Map;
  * </ul>
  */
 public final class BatchWriter {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
   /** What became of a batch. Both lists hold records of the input, in no particular order. */
   public static final class Outcome {
     public final List<SyncRecord> written = new ArrayList<>();
@@ -85,7 +91,12 @@ public final class BatchWriter {
         }
       }
     }
-    writeOrBisect(slot, new ArrayList<>(sendable.values()), outcome, deadLetters);
+    List<SyncRecord> toSend = new ArrayList<>(sendable.values());
+    List<String> refusals = new ArrayList<>();
+    writeOrBisect(slot, toSend, outcome, deadLetters, refusals);
+    if (toSend.size() >= MIN_ROWS_FOR_COLUMN_VERDICT && refusals.size() == toSend.size()) {
+      columnRefused(slot, toSend, refusals);
+    }
     outcome.written.addAll(repeats);
     if (!deadLetters.isEmpty()) {
       retry.run(() -> client.upsert(slot, database, DeadLetter.TABLE, deadLetters),
@@ -106,8 +117,46 @@ public final class BatchWriter {
     return null;
   }
 
-  private void writeOrBisect(
-      int slot, List<SyncRecord> records, Outcome outcome, List<String> deadLetters) {
+  /**
+   * Harper refused every row of a batch of at least this many, for the same property: that is a
+   * column of the wrong type, a configuration error, not bad rows.
+   */
+  static final int MIN_ROWS_FOR_COLUMN_VERDICT = 10;
+  private static final Pattern PROPERTY = Pattern.compile("in property (\\S+)");
+
+  /** Stops the job: diverting a whole column's rows to the dead letters would lose the table. */
+  private static void columnRefused(int slot, List<SyncRecord> records, List<String> refusals) {
+    Matcher first = PROPERTY.matcher(refusals.get(0));
+    if (!first.find()) {
+      return;
+    }
+    String property = first.group(1);
+    for (String refusal : refusals) {
+      Matcher matcher = PROPERTY.matcher(refusal);
+      if (!matcher.find() || !matcher.group(1).equals(property)) {
+        return;
+      }
+    }
+    String sourceType = jsonType(records.get(0).json(), property);
+    throw new IllegalStateException("column '" + property + "': node " + slot + " refused it for"
+        + " every one of " + records.size() + " rows of a batch (Harper: " + refusals.get(0)
+        + "; the source sends it as " + sourceType + "). A whole column of the wrong type is a"
+        + " configuration error: make the Harper attribute's type match the BigQuery column, or"
+        + " leave the column out with --columns. Nothing of the batch was written or"
+        + " dead-lettered, and no checkpoint passed it.");
+  }
+
+  private static String jsonType(String json, String property) {
+    try {
+      JsonNode value = MAPPER.readTree(json).path(property);
+      return "a JSON " + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    } catch (java.io.IOException e) {
+      return "unreadable JSON";
+    }
+  }
+
+  private void writeOrBisect(int slot, List<SyncRecord> records, Outcome outcome,
+      List<String> deadLetters, List<String> refusals) {
     if (records.isEmpty()) {
       return;
     }
@@ -123,19 +172,22 @@ public final class BatchWriter {
       outcome.written.addAll(records);
       outcome.skippedAsOlder += applied.skipped();
     } catch (HarperException.Permanent refused) {
-      if (!refused.isBadInput()) {
+      boolean tooLarge = refused.statusCode() == 413;
+      if (!refused.isBadInput() && !tooLarge) {
         throw refused;
       }
       if (records.size() == 1) {
-        deadLetters.add(
-            DeadLetter.row(syncName, table, records.get(0), refused.harperMessage(), Instant.now()));
+        String reason = tooLarge ? "refused as too large (HTTP 413) even alone" : refused.harperMessage();
+        deadLetters.add(DeadLetter.row(syncName, table, records.get(0), reason, Instant.now()));
         outcome.deadLettered.add(records.get(0));
+        refusals.add(reason);
         return;
       }
+      // A bad value refuses the whole request: halves find the bad rows. Too large: halves fit.
       listener.bisected();
       int half = records.size() / 2;
-      writeOrBisect(slot, records.subList(0, half), outcome, deadLetters);
-      writeOrBisect(slot, records.subList(half, records.size()), outcome, deadLetters);
+      writeOrBisect(slot, records.subList(0, half), outcome, deadLetters, refusals);
+      writeOrBisect(slot, records.subList(half, records.size()), outcome, deadLetters, refusals);
     }
   }
 }

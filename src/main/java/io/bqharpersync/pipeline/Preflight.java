@@ -1,5 +1,6 @@
 package io.bqharpersync.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.BigQueryException;
 import com.google.cloud.bigquery.Field;
@@ -55,6 +56,17 @@ public final class Preflight {
           + "' of " + source.table() + " is " + cursor.getType() + "; it must be a TIMESTAMP");
     }
     SyncConfig resolved = config.withSource(source.resolved(columns, idType)).withTarget(target);
+    List<Field> selected = new ArrayList<>();
+    for (String column : resolved.source().columns()) {
+      selected.add(field(fields, column, "columns", source));
+    }
+    try (HarperClient client = new HarperClient(target.connection())) {
+      // The table's schema is the same on every node: one node's answer serves for all.
+      JsonNode described = QUICK.run(() -> client.operation(0,
+          HarperClient.operation("describe_table", target.database(), target.table())),
+          HarperException::isRetriable, () -> {});
+      TargetTypes.check(described, target, resolved.source(), selected);
+    }
     BigQueryShardReader reader = new BigQueryShardReader(bigquery, QUICK, () -> {});
     try {
       long bytes = reader.dryRunBytes(resolved.source().shardQuery(0, resolved.reading().shards())

@@ -131,16 +131,20 @@ final class LateRowScan implements Serializable {
     RescanState rescan = progress.rescan();
     Map.Entry<Long, RescanState.PendingBucket> first = rescan.pending().firstEntry();
     RescanState.PendingBucket bucket = first.getValue();
-    List<SourceRow> rows = reader.page(query, bucket.after(), Micros.toInstant(bucket.upperMicros()),
+    List<SourceRow> read = reader.page(query, bucket.after(), Micros.toInstant(bucket.upperMicros()),
         pageRows);
+    // Rows past the cursor (at its very timestamp) are the page reads' to emit: a re-scanned
+    // page must never carry the shard's checkpoint beyond rows it has not read.
+    List<SourceRow> rows = read.stream()
+        .filter(row -> row.cursor().compareTo(progress.cursor()) <= 0).toList();
     TreeMap<Long, RescanState.PendingBucket> pending = new TreeMap<>(rescan.pending());
     TreeMap<Long, BucketDigest> digests = new TreeMap<>(rescan.readDigests());
-    if (rows.size() < pageRows) {
+    if (read.size() < pageRows) {
       pending.remove(first.getKey());
       digests.put(first.getKey(), bucket.source());
     } else {
       pending.put(first.getKey(), new RescanState.PendingBucket(bucket.source(),
-          bucket.upperMicros(), rows.get(rows.size() - 1).cursor()));
+          bucket.upperMicros(), read.get(read.size() - 1).cursor()));
     }
     RescanState next = rescan.withDigests(digests).withPending(pending, rescan.nextRescanMillis());
     return new Step(progress.afterRescan(next, rows.isEmpty() ? 0 : 1), rows, true, false);

@@ -82,6 +82,30 @@ class BatchWriterTest {
     assertEquals("newest", node.table("T").get("d1").path("state").asText());
   }
 
+  @Test
+  void aRequestTooLargeForTheNodeIsSplitNotRetriedForever() {
+    node.limitRequestsTo(3);
+    BatchWriter.Outcome outcome = writer.write(0, batch(10, Set.of()));
+
+    assertEquals(10, outcome.written.size());
+    assertEquals(10, node.table("T").size());
+    assertTrue(node.upsertRequests.stream().allMatch(request -> request.size() <= 3),
+        "every request the node took was small enough: " + node.upsertRequests);
+  }
+
+  @Test
+  void aColumnRefusedForEveryRowOfABatchStopsTheJobAndDivertsNothing() {
+    IllegalStateException refused = assertThrows(IllegalStateException.class,
+        () -> writer.write(0, batch(12, java.util.stream.IntStream.range(0, 12).boxed()
+            .collect(Collectors.toSet()))));
+
+    assertTrue(refused.getMessage().contains("column 'reading'"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("must be a number"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("a JSON string"), refused.getMessage());
+    assertTrue(node.table("T").isEmpty());
+    assertTrue(node.table(DeadLetter.TABLE).isEmpty(), "nothing was dead-lettered");
+  }
+
   /** A row of key {@code id} at {@code micros}, stamped with its version as the reader does. */
   private static SyncRecord report(String id, long micros, int index, String state) {
     com.fasterxml.jackson.databind.node.ObjectNode row =

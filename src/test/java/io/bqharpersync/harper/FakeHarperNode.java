@@ -42,6 +42,12 @@ public final class FakeHarperNode implements AutoCloseable {
   }
 
   private final Map<String, String> refusedValues = new LinkedHashMap<>();
+  private int maxRecordsPerRequest = Integer.MAX_VALUE;
+
+  /** From now on a write of more than {@code records} records is refused with 413, too large. */
+  public synchronized void limitRequestsTo(int records) {
+    maxRecordsPerRequest = records;
+  }
 
   /**
    * From now on an upsert holding a record whose {@code field} is {@code value} is refused whole
@@ -91,6 +97,10 @@ public final class FakeHarperNode implements AutoCloseable {
     String tableName = body.path("table").asText();
     if (tableName.equals("Missing")) {
       reply(exchange, 400, "{\"error\":\"Table 'data.Missing' does not exist\"}");
+      return;
+    }
+    if (body.path("records").size() > maxRecordsPerRequest) {
+      reply(exchange, 413, "{\"error\":\"request entity too large\"}");
       return;
     }
     for (JsonNode record : body.path("records")) {

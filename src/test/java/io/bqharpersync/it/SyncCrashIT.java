@@ -5,17 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bqharpersync.bqlocal.RunningStandIn;
-import io.bqharpersync.checkpoint.ShardCheckpoint;
 import io.bqharpersync.harper.HarperClient;
 import io.bqharpersync.tools.ClusterVerifier;
 import io.bqharpersync.tools.SourceSnapshot;
 import io.bqharpersync.tools.TelemetryGenerator;
 import io.bqharpersync.tools.TelemetryTable;
 import io.bqharpersync.record.Micros;
-import java.io.File;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -52,8 +49,8 @@ class SyncCrashIT {
       for (int kill = 1; kill <= 3; kill++) {
         // Kill at a random point after the run has committed something of its own, so that each
         // kill lands mid-write rather than during start-up.
-        Process job = startJob(args, log);
-        long progressMillis = awaitFirstCommit(job, sync, harper, SHARDS, 120);
+        Process job = SyncJobProcess.start(args, log);
+        long progressMillis = SyncJobProcess.awaitFirstCommit(job, sync, harper, SHARDS, 120);
         long afterMillis = random.nextInt(2_500);
         boolean ended = job.waitFor(afterMillis, TimeUnit.MILLISECONDS);
         if (!ended) {
@@ -61,11 +58,11 @@ class SyncCrashIT {
         }
         System.out.printf("crash test (seed %d): run %d %s %d ms after its first commit (at %d ms);"
             + " committed %d of %d rows%n", seed, kill, ended ? "ENDED BY ITSELF" : "killed (SIGKILL)",
-            afterMillis, progressMillis, committed(sync, harper), ROWS);
-        assertTrue(!ended && committed(sync, harper) < ROWS,
+            afterMillis, progressMillis, SyncJobProcess.committed(sync, harper, SHARDS), ROWS);
+        assertTrue(!ended && SyncJobProcess.committed(sync, harper, SHARDS) < ROWS,
             "run " + kill + " was killed while rows were still to be written");
       }
-      Process last = startJob(args, log);
+      Process last = SyncJobProcess.start(args, log);
       assertTrue(last.waitFor(240, TimeUnit.SECONDS), "final run finished within 240 s");
       assertEquals(0, last.exitValue(), "final run's exit status; see " + log);
 
@@ -84,7 +81,7 @@ class SyncCrashIT {
         }
       });
       assertEquals(read, ids.size(), "no primary key appears twice");
-      assertEquals(ROWS, committed(sync, harper), "checkpoints count every row once");
+      assertEquals(ROWS, SyncJobProcess.committed(sync, harper, SHARDS), "checkpoints count every row once");
       System.out.printf("crash test (seed %d): %d rows, %d written more than once (%.1f%%)%n",
           seed, ROWS, rewritten[0], 100.0 * rewritten[0] / ROWS);
       // What a crash can make the next job write again is what was in flight: per shard,
@@ -120,19 +117,19 @@ class SyncCrashIT {
         }
       });
       inserter.start();
-      Process job = startJob(args, log);
+      Process job = SyncJobProcess.start(args, log);
       try {
         for (int kill = 1; kill <= 2; kill++) {
           // As above: a random point after this run's first commit.
-          long before = committed(sync, harper, 3);
-          awaitFirstCommit(job, sync, harper, 3, 60);
+          long before = SyncJobProcess.committed(sync, harper, 3);
+          SyncJobProcess.awaitFirstCommit(job, sync, harper, 3, 60);
           long afterMillis = random.nextInt(3_000);
           assertTrue(!job.waitFor(afterMillis, TimeUnit.MILLISECONDS), "the job runs until killed");
           job.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
           System.out.printf("crash test, continuous (seed %d): killed run %d %d ms after its first"
-              + " commit; committed %d rows%n", seed, kill, afterMillis, committed(sync, harper, 3));
-          assertTrue(committed(sync, harper, 3) > before, "run " + kill + " committed rows");
-          job = startJob(args, log);
+              + " commit; committed %d rows%n", seed, kill, afterMillis, SyncJobProcess.committed(sync, harper, 3));
+          assertTrue(SyncJobProcess.committed(sync, harper, 3) > before, "run " + kill + " committed rows");
+          job = SyncJobProcess.start(args, log);
         }
         inserter.join();
         SourceSnapshot source = SourceSnapshot.read(bigquery.client, sync.table, "id", "timestamp");
@@ -152,43 +149,4 @@ class SyncCrashIT {
    * Waits, at most {@code boundSeconds}, until the job just started has committed rows of its
    * own (or has ended); returns how long that took.
    */
-  private static long awaitFirstCommit(Process job, SyncFixture sync, HarperClient harper,
-      int shards, long boundSeconds) throws InterruptedException {
-    long before = committed(sync, harper, shards);
-    long started = System.nanoTime();
-    while (job.isAlive() && committed(sync, harper, shards) == before
-        && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(boundSeconds)) {
-      Thread.sleep(100);
-    }
-    return (System.nanoTime() - started) / 1_000_000;
-  }
-
-  private static long committed(SyncFixture sync, HarperClient harper) {
-    return committed(sync, harper, SHARDS);
-  }
-
-  private static long committed(SyncFixture sync, HarperClient harper, int shards) {
-    long total = 0;
-    for (int shard = 0; shard < shards; shard++) {
-      total += sync.checkpoint(harper, shards, shard).map(ShardCheckpoint::recordsSynced).orElse(0L);
-    }
-    return total;
-  }
-
-  private static Process startJob(List<String> args, Path log) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"),
-        "-Dorg.slf4j.simpleLogger.showDateTime=true",
-        "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
-        "io.bqharpersync.pipeline.SyncMain"));
-    command.addAll(args);
-    command.add("--enforceImmutability=false");
-    command.add("--enforceEncodability=false");
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .directory(new File(System.getProperty("user.dir")))
-        .start();
-  }
 }

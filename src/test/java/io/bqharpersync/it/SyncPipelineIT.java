@@ -33,6 +33,12 @@ import java.util.Map;
 import org.apache.beam.sdk.PipelineResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import com.google.cloud.bigquery.Field;
+import com.google.cloud.bigquery.Schema;
+import com.google.cloud.bigquery.StandardSQLTypeName;
+import com.google.cloud.bigquery.StandardTableDefinition;
+import com.google.cloud.bigquery.TableId;
+import com.google.cloud.bigquery.TableInfo;
 import org.junit.jupiter.api.Test;
 
 /** The sync job on the DirectRunner: BigQuery stand-in (real client, over HTTP) to the real 3-node Harper cluster. */
@@ -214,6 +220,20 @@ class SyncPipelineIT {
         sync.args("backfill", 2, "--harperTable=NoSuchTable"));
     assertRefused(sync, "--shards", "0", sync.args("backfill", 0));
     assertRefused(sync, "--lookback", "soon", sync.args("continuous", 2, "--lookback=soon"));
+    // The Harper table is keyed by 'id': keying by another column would mix up rows.
+    assertRefused(sync, "--idColumn", "'id'", sync.args("backfill", 2, "--idColumn=deviceId"));
+    // A source whose 'reading' is a STRING, where Harper declares a Float.
+    TableId typed = TableId.of("test-project", "it", sync.table.getTable() + "_typed");
+    bigquery.client.create(TableInfo.of(typed, StandardTableDefinition.of(Schema.of(
+        Field.of("id", StandardSQLTypeName.STRING),
+        Field.of("timestamp", StandardSQLTypeName.TIMESTAMP),
+        Field.of("reading", StandardSQLTypeName.STRING)))));
+    IllegalArgumentException mismatch = assertThrows(IllegalArgumentException.class,
+        () -> SyncPipeline.run(sync.options(true, sync.args("backfill", 2,
+            "--sourceTable=" + TelemetryTable.qualifiedName(typed)))));
+    assertTrue(mismatch.getMessage().startsWith("--harperTable: attribute 'reading'")
+        && mismatch.getMessage().contains("is Float") && mismatch.getMessage().contains("is STRING"),
+        mismatch.getMessage());
 
     long written = harper.scan(0, SyncFixture.DB, SyncFixture.TABLE, "id", sync.name, 100, row -> {});
     assertEquals(0, written, "rows written by refused jobs");

@@ -7,6 +7,8 @@ import com.google.cloud.bigquery.FieldValueList;
 import com.google.cloud.bigquery.QueryJobConfiguration;
 import com.google.cloud.bigquery.TableId;
 import com.google.cloud.bigquery.TableResult;
+import io.bqharpersync.record.Micros;
+import io.bqharpersync.record.SyncVersion;
 import io.bqharpersync.source.BigQueryRows;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +27,11 @@ public final class SourceSnapshot {
 
   private SourceSnapshot() {}
 
+  private static String version(JsonNode row, String cursorColumn) {
+    long micros = Micros.of(java.time.Instant.parse(row.path(cursorColumn).asText()));
+    return SyncVersion.of(micros, row.toString());
+  }
+
   public static SourceSnapshot read(BigQuery bigquery, TableId table, String idColumn,
       String cursorColumn) throws InterruptedException {
     String name = "`" + TelemetryTable.qualifiedName(table) + "`";
@@ -38,7 +45,10 @@ public final class SourceSnapshot {
           || json.path(idColumn).asText().isEmpty()) {
         snapshot.badRows.add(json);
       } else {
-        snapshot.rows.put(json.path(idColumn).asText(), json);
+        // Harper keeps each key's newest row (SyncVersion's order), so that is the one expected.
+        snapshot.rows.merge(json.path(idColumn).asText(), json,
+            (had, other) -> version(had, cursorColumn).compareTo(version(other, cursorColumn)) >= 0
+                ? had : other);
       }
     }
     return snapshot;
