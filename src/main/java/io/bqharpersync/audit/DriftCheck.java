@@ -129,7 +129,7 @@ public final class DriftCheck {
     CheckpointStore store = new CheckpointStore(harper, config.target().database(), RetryPolicy.defaults());
     Instant lowest = null;
     for (int shard = 0; shard < config.reading().shards(); shard++) {
-      Optional<ShardCheckpoint> checkpoint = store.read(config.syncName(), config.reading().shards(), shard);
+      Optional<ShardCheckpoint> checkpoint = store.read(config.layout(), shard);
       if (checkpoint.isEmpty() || checkpoint.get().cursor().isStart()) {
         return Optional.empty();
       }

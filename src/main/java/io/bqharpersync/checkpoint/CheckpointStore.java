@@ -2,17 +2,27 @@ package io.bqharpersync.checkpoint;
 
 import io.bqharpersync.harper.HarperClient;
 import io.bqharpersync.harper.HarperException;
+import io.bqharpersync.harper.NodeSlots;
+import io.bqharpersync.record.Cursor;
 import io.bqharpersync.retry.RetryPolicy;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads and writes {@code SyncCheckpoint} rows. A shard's checkpoint always goes to the same node
- * (shard mod node count), so a reader never sees an older copy that replication has not yet
- * overwritten.
+ * Reads and writes {@code SyncCheckpoint} rows. A checkpoint is written to the node that owns its
+ * key and replicates from there; it is read from every node that answers, and the newest copy
+ * (the greatest page number) wins. So reading does not depend on the node count, on how the node
+ * list sorts, or on a replica that lags: a lagging copy is older, never newer, and an older
+ * checkpoint only makes a reader re-read rows Harper already holds.
  */
 public final class CheckpointStore {
   public static final String TABLE = "SyncCheckpoint";
+  private static final Comparator<ShardCheckpoint> NEWEST =
+      Comparator.comparingLong(ShardCheckpoint::pageSeq).thenComparing(ShardCheckpoint::updatedAt);
 
   private final HarperClient client;
   private final String database;
@@ -24,21 +34,72 @@ public final class CheckpointStore {
     this.retry = retry;
   }
 
-  private int slotOf(int shard) {
-    return shard % client.connection().nodeCount();
-  }
-
-  public Optional<ShardCheckpoint> read(String syncName, int shardCount, int shard) {
-    String key = ShardCheckpoint.key(syncName, shardCount, shard);
-    return retry
-        .run(() -> client.getById(slotOf(shard), database, TABLE, key),
-            HarperException::isRetriable, () -> {})
-        .map(ShardCheckpoint::fromJson);
+  /** Shard {@code shard}'s checkpoint in {@code layout}, the newest copy any node holds. */
+  public Optional<ShardCheckpoint> read(ShardLayout layout, int shard) {
+    List<String> keys = new ArrayList<>(List.of(layout.key(shard)));
+    if (layout.partition().equals(ShardLayout.LEGACY_PARTITION)) {
+      // Written before the layout had a partition in its key.
+      keys.add(layout.syncName() + "/" + layout.shards() + "/" + shard);
+    }
+    Optional<ShardCheckpoint> newest = Optional.empty();
+    HarperException unreachable = null;
+    for (int slot = 0; slot < client.connection().nodeCount(); slot++) {
+      int node = slot;
+      try {
+        for (var row : retry.run(() -> client.searchById(node, database, TABLE, keys),
+            HarperException::isRetriable, () -> {})) {
+          ShardCheckpoint copy = ShardCheckpoint.fromJson(row);
+          if (newest.isEmpty() || NEWEST.compare(copy, newest.get()) > 0) {
+            newest = Optional.of(copy);
+          }
+        }
+      } catch (HarperException.Retriable e) {
+        unreachable = e; // a node that is down holds nothing the others lack for long
+      }
+    }
+    if (unreachable != null && newest.isEmpty()) {
+      throw unreachable;
+    }
+    return newest;
   }
 
   public void write(ShardCheckpoint checkpoint) {
-    retry.run(
-        () -> client.upsert(slotOf(checkpoint.shard()), database, TABLE, List.of(checkpoint.toJson())),
+    int slot = NodeSlots.slotOf(checkpoint.key(), client.connection().nodeCount());
+    retry.run(() -> client.upsert(slot, database, TABLE, List.of(checkpoint.toJson())),
         HarperException::isRetriable, () -> {});
+  }
+
+  /**
+   * Where a new layout of {@code current}'s sync may start: the least cursor of the most recently
+   * updated other layout whose every shard has a checkpoint. Every row before it, in any shard of
+   * that layout, is in Harper, so it is before every unread row whatever the new split. Empty when
+   * there is no such layout: the new one reads from the start.
+   */
+  public Optional<Cursor> floorOfOtherLayouts(ShardLayout current) {
+    Map<ShardLayout, Map<Integer, ShardCheckpoint>> layouts = new HashMap<>();
+    for (int slot = 0; slot < client.connection().nodeCount(); slot++) {
+      int node = slot;
+      try {
+        client.scan(node, database, TABLE, "id", current.syncName() + "/", 1000, row -> {
+          ShardCheckpoint copy = ShardCheckpoint.fromJson(row);
+          if (copy.syncName().equals(current.syncName()) && !copy.layout().equals(current)) {
+            layouts.computeIfAbsent(copy.layout(), l -> new HashMap<>())
+                .merge(copy.shard(), copy, (a, b) -> NEWEST.compare(a, b) >= 0 ? a : b);
+          }
+        });
+      } catch (HarperException.Retriable e) {
+        // Another node holds the same rows.
+      }
+    }
+    return layouts.entrySet().stream()
+        .filter(layout -> layout.getValue().size() == layout.getKey().shards())
+        .max(Comparator.comparing(layout -> latestUpdate(layout.getValue())))
+        .map(layout -> layout.getValue().values().stream().map(ShardCheckpoint::cursor)
+            .min(Comparator.naturalOrder()).orElse(Cursor.START));
+  }
+
+  private static java.time.Instant latestUpdate(Map<Integer, ShardCheckpoint> shards) {
+    return shards.values().stream().map(ShardCheckpoint::updatedAt)
+        .max(Comparator.naturalOrder()).orElse(java.time.Instant.EPOCH);
   }
 }

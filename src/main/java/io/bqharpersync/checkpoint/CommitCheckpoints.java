@@ -20,28 +20,25 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 public final class CommitCheckpoints
     extends PTransform<PCollection<PageAck>, PCollection<ShardCheckpoint>> {
   private final HarperTarget target;
-  private final String syncName;
-  private final int shardCount;
+  private final ShardLayout layout;
   private final RetryPolicy retry;
 
-  private CommitCheckpoints(HarperTarget target, String syncName, int shardCount,
-      RetryPolicy retry) {
+  private CommitCheckpoints(HarperTarget target, ShardLayout layout, RetryPolicy retry) {
     this.target = target;
-    this.syncName = syncName;
-    this.shardCount = shardCount;
+    this.layout = layout;
     this.retry = retry;
   }
 
-  /** Checkpoints {@code syncName/shardCount/shard} in {@code target}'s database. */
-  public static CommitCheckpoints to(HarperTarget target, String syncName, int shardCount,
-      RetryPolicy retry) {
-    if (!SyncName.isValid(syncName)) {
-      throw new IllegalArgumentException("syncName: " + SyncName.EXPECTED + ", got '" + syncName + "'");
+  /** Checkpoints of {@code layout}'s shards in {@code target}'s database. */
+  public static CommitCheckpoints to(HarperTarget target, ShardLayout layout, RetryPolicy retry) {
+    if (!SyncName.isValid(layout.syncName())) {
+      throw new IllegalArgumentException(
+          "syncName: " + SyncName.EXPECTED + ", got '" + layout.syncName() + "'");
     }
-    if (shardCount < 1) {
-      throw new IllegalArgumentException("shardCount: must be >= 1, got " + shardCount);
+    if (layout.shards() < 1) {
+      throw new IllegalArgumentException("shards: must be >= 1, got " + layout.shards());
     }
-    return new CommitCheckpoints(target, syncName, shardCount, retry);
+    return new CommitCheckpoints(target, layout, retry);
   }
 
   @Override
@@ -50,7 +47,7 @@ public final class CommitCheckpoints
         .apply("KeyByShard", WithKeys.of(PageAck::shard).withKeyType(TypeDescriptors.integers()))
         .setCoder(KvCoder.of(VarIntCoder.of(), PageAck.CODER))
         .apply("AdvanceAndStore",
-            ParDo.of(new CommitCheckpointsFn(target, syncName, shardCount, retry)))
+            ParDo.of(new CommitCheckpointsFn(target, layout, retry)))
         .setCoder(ShardCheckpoint.CODER);
   }
 }

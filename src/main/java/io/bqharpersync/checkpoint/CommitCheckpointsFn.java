@@ -26,8 +26,7 @@ import org.apache.beam.sdk.values.KV;
  */
 final class CommitCheckpointsFn extends DoFn<KV<Integer, PageAck>, ShardCheckpoint> {
   private final HarperTarget target;
-  private final String syncName;
-  private final int shardCount;
+  private final ShardLayout layout;
   private final RetryPolicy retry;
 
   private final Counter commits = Metrics.counter(CommitCheckpointsFn.class, "checkpoint_commits");
@@ -43,10 +42,9 @@ final class CommitCheckpointsFn extends DoFn<KV<Integer, PageAck>, ShardCheckpoi
   private transient HarperClient client;
   private transient CheckpointStore store;
 
-  CommitCheckpointsFn(HarperTarget target, String syncName, int shardCount, RetryPolicy retry) {
+  CommitCheckpointsFn(HarperTarget target, ShardLayout layout, RetryPolicy retry) {
     this.target = target;
-    this.syncName = syncName;
-    this.shardCount = shardCount;
+    this.layout = layout;
     this.retry = retry;
   }
 
@@ -66,7 +64,7 @@ final class CommitCheckpointsFn extends DoFn<KV<Integer, PageAck>, ShardCheckpoi
     ContiguousPages pages = pagesState.read();
     ShardCheckpoint last = lastState.read();
     if (pages == null) {
-      Optional<ShardCheckpoint> stored = store.read(syncName, shardCount, shard);
+      Optional<ShardCheckpoint> stored = store.read(layout, shard);
       last = stored.orElse(null);
       pages =
           stored
@@ -80,7 +78,8 @@ final class CommitCheckpointsFn extends DoFn<KV<Integer, PageAck>, ShardCheckpoi
           Duration.between(advance.get().cursor.timestamp(), now).toNanos()));
       ShardCheckpoint next =
           new ShardCheckpoint(
-              syncName, shardCount, shard, advance.get().cursor, advance.get().lastPage,
+              layout.syncName(), layout.partition(), layout.shards(), shard,
+              advance.get().cursor, advance.get().lastPage,
               advance.get().records, SyncPhase.after(last == null ? null : last.phase(), lag), now);
       store.write(next);
       commits.inc();

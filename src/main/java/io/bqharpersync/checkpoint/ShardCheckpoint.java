@@ -14,12 +14,14 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
- * One row of {@code SyncCheckpoint}: every record of shard {@code shard} (of {@code shardCount})
- * up to {@code cursor} is in Harper. A different shard count partitions the table differently, so
- * it is part of the key and a checkpoint of another count is never reused.
+ * One row of {@code SyncCheckpoint}: every record of shard {@code shard} of the layout (partition
+ * expression, shard count) up to {@code cursor} is in Harper. Another layout splits the table
+ * differently, so the layout is part of the key and a checkpoint of another layout is never taken
+ * for this one's; a new layout starts from the floor of the last complete one instead.
  */
 public record ShardCheckpoint(
     String syncName,
+    String partition,
     int shardCount,
     int shard,
     Cursor cursor,
@@ -30,18 +32,19 @@ public record ShardCheckpoint(
   private static final ObjectMapper MAPPER = new ObjectMapper();
   public static final ShardCheckpointCoder CODER = new ShardCheckpointCoder();
 
-  public static String key(String syncName, int shardCount, int shard) {
-    return syncName + "/" + shardCount + "/" + shard;
+  public ShardLayout layout() {
+    return new ShardLayout(syncName, partition, shardCount);
   }
 
   public String key() {
-    return key(syncName, shardCount, shard);
+    return layout().key(shard);
   }
 
   public String toJson() {
     ObjectNode row = MAPPER.createObjectNode();
     row.put("id", key());
     row.put("syncName", syncName);
+    row.put("partition", partition);
     row.put("shardCount", shardCount);
     row.put("shard", shard);
     row.put("cursorMicros", cursor.timestampMicros());
@@ -57,6 +60,8 @@ public record ShardCheckpoint(
   public static ShardCheckpoint fromJson(JsonNode row) {
     return new ShardCheckpoint(
         row.path("syncName").asText(),
+        // Rows written before layouts had a partition are of the default of that time.
+        row.path("partition").asText(ShardLayout.LEGACY_PARTITION),
         row.path("shardCount").asInt(),
         row.path("shard").asInt(),
         Cursor.of(row.path("cursorMicros").asLong(), row.path("cursorId").asText("")),
@@ -77,6 +82,7 @@ public record ShardCheckpoint(
     @Override
     public void encode(ShardCheckpoint c, OutputStream out) throws IOException {
       StringUtf8Coder.of().encode(c.syncName, out);
+      StringUtf8Coder.of().encode(c.partition, out);
       VarIntCoder.of().encode(c.shardCount, out);
       VarIntCoder.of().encode(c.shard, out);
       Cursor.CODER.encode(c.cursor, out);
@@ -89,7 +95,8 @@ public record ShardCheckpoint(
 
     @Override
     public ShardCheckpoint decode(InputStream in) throws IOException {
-      return new ShardCheckpoint(StringUtf8Coder.of().decode(in), VarIntCoder.of().decode(in),
+      return new ShardCheckpoint(StringUtf8Coder.of().decode(in), StringUtf8Coder.of().decode(in),
+          VarIntCoder.of().decode(in),
           VarIntCoder.of().decode(in), Cursor.CODER.decode(in), VarLongCoder.of().decode(in),
           VarLongCoder.of().decode(in), SyncPhase.fromLabel(StringUtf8Coder.of().decode(in)),
           Instant.ofEpochSecond(VarLongCoder.of().decode(in), VarIntCoder.of().decode(in)));

@@ -40,9 +40,11 @@ public interface BigQuerySourceOptions extends PipelineOptions {
 
   void setCursorColumn(String value);
 
-  @Description("What the shard hash is taken of: TIMESTAMP_STRING (CAST(cursor AS STRING)), "
-      + "TIMESTAMP_MICROS (UNIX_MICROS(cursor)) or ID (CAST(id AS STRING)).")
-  @Default.String("TIMESTAMP_STRING")
+  @Description("What the shard hash is taken of: TIMESTAMP_MICROS (UNIX_MICROS(cursor)), "
+      + "TIMESTAMP_STRING (CAST(cursor AS STRING), which follows the session's time zone) or ID "
+      + "(CAST(id AS STRING)). Changing it, as changing --shards, resumes from the committed "
+      + "checkpoints of the last layout.")
+  @Default.String("TIMESTAMP_MICROS")
   String getPartitionExpression();
 
   void setPartitionExpression(String value);

@@ -5,6 +5,7 @@ import static io.bqharpersync.options.OptionChecks.oneOf;
 import static io.bqharpersync.options.OptionChecks.orDefault;
 import static io.bqharpersync.options.OptionChecks.positiveDuration;
 
+import io.bqharpersync.checkpoint.ShardLayout;
 import io.bqharpersync.harper.HarperTarget;
 import io.bqharpersync.harper.WriteTuning;
 import io.bqharpersync.record.SyncName;
@@ -39,6 +40,11 @@ public record SyncConfig(
         ReadPacing.from(options),
         HarperTarget.from(options, requestTimeout),
         WriteTuning.from(options));
+  }
+
+  /** How this sync splits its table; its checkpoints belong to it. */
+  public ShardLayout layout() {
+    return new ShardLayout(syncName, source.partition().name(), reading.shards());
   }
 
   SyncConfig withSource(SourceTable resolved) {

@@ -51,8 +51,7 @@ public final class SyncPipeline {
         .acknowledged()
         // 4. Each shard's checkpoint advances over the rows now in Harper.
         .apply("CommitCheckpoints",
-            CommitCheckpoints.to(config.target(), config.syncName(), config.reading().shards(),
-                config.writing().retry()));
+            CommitCheckpoints.to(config.target(), config.layout(), config.writing().retry()));
   }
 
   private static ReadShardFn reader(SyncConfig config, Instant now, PipelineOptions options) {

@@ -6,13 +6,14 @@ package io.bqharpersync.source;
  */
 public enum PartitionExpression {
   /**
-   * {@code CAST(ts AS STRING)}: the original design's choice. All rows of one timestamp land in one
-   * shard, so a shard's cursor order is the table's timestamp order.
+   * {@code CAST(ts AS STRING)}: the original design's choice. Its text follows BigQuery's
+   * {@code @@time_zone}, so a session or project time zone setting moves rows between shards under
+   * a running sync; kept for syncs that started with it.
    */
   TIMESTAMP_STRING,
   /**
-   * {@code CAST(UNIX_MICROS(ts) AS STRING)}: the same grouping, without depending on BigQuery's
-   * exact text form of a timestamp.
+   * {@code CAST(UNIX_MICROS(ts) AS STRING)}, the default: all rows of one timestamp land in one
+   * shard, and the number does not depend on any time zone or text form.
    */
   TIMESTAMP_MICROS,
   /** {@code CAST(id AS STRING)}: spreads one timestamp's rows over all shards. */

@@ -2,6 +2,7 @@ package io.bqharpersync.source;
 
 import io.bqharpersync.checkpoint.CheckpointStore;
 import io.bqharpersync.checkpoint.ShardCheckpoint;
+import io.bqharpersync.checkpoint.ShardLayout;
 import io.bqharpersync.harper.HarperClient;
 import io.bqharpersync.harper.HarperTarget;
 import io.bqharpersync.record.Cursor;
@@ -131,8 +132,11 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
   @GetInitialRestriction
   public ShardProgress initialProgress(@Element Integer shard) {
     setup();
-    Optional<ShardCheckpoint> stored = checkpoints.read(syncName, pacing.shards(), shard);
-    Cursor from = stored.map(ShardCheckpoint::cursor).orElse(Cursor.START);
+    Optional<ShardCheckpoint> stored = checkpoints.read(layout(), shard);
+    // A shard new to this layout (the shard count or the partition expression changed) starts
+    // where the last complete layout left off, not from the start of the table.
+    Cursor from = stored.map(ShardCheckpoint::cursor)
+        .orElseGet(() -> checkpoints.floorOfOtherLayouts(layout()).orElse(Cursor.START));
     long nextPage = stored.map(c -> c.pageSeq() + 1).orElse(0L);
     long endMicros = end == null ? ShardProgress.UNBOUNDED : Micros.of(end);
     return ShardProgress.start(from, nextPage, pacing.readWindow().toNanos() / 1000, endMicros,
@@ -225,12 +229,16 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
         : ProcessContinuation.resume();
   }
 
+  private ShardLayout layout() {
+    return new ShardLayout(syncName, source.partition().name(), pacing.shards());
+  }
+
   /** Pages of this shard read but not yet committed. */
   private long pagesInFlight(int shard, ShardProgress progress) {
     // A commit seen once stays true, so Harper is asked only when the last one seen is too far back.
     long committed = committedPages.getOrDefault(shard, -1L);
     if (progress.nextPageSeq() - committed - 1 >= pacing.maxPagesInFlight()) {
-      committed = checkpoints.read(syncName, pacing.shards(), shard)
+      committed = checkpoints.read(layout(), shard)
           .map(ShardCheckpoint::pageSeq).orElse(-1L);
       committedPages.put(shard, committed);
     }

@@ -49,7 +49,7 @@ class CommitCheckpointsTest {
       TestPipeline pipeline = TestPipeline.create().enableAbandonedNodeEnforcement(false);
       PCollection<ShardCheckpoint> committed = pipeline
           .apply(Create.of(acks).withCoder(PageAck.CODER))
-          .apply(CommitCheckpoints.to(target, "unit", 1, QUICK));
+          .apply(CommitCheckpoints.to(target, new ShardLayout("unit", "ID", 1), QUICK));
       PAssert.that(committed).satisfies(checkpoints -> {
         for (ShardCheckpoint checkpoint : checkpoints) {
           assertTrue(checkpoint.pageSeq() <= 1, "committed past the incomplete page 2: " + checkpoint);
@@ -59,7 +59,7 @@ class CommitCheckpointsTest {
       pipeline.run().waitUntilFinish();
 
       try (HarperClient client = new HarperClient(target.connection())) {
-        ShardCheckpoint stored = new CheckpointStore(client, "data", QUICK).read("unit", 1, 0)
+        ShardCheckpoint stored = new CheckpointStore(client, "data", QUICK).read(new ShardLayout("unit", "ID", 1), 0)
             .orElseThrow();
         assertEquals(1, stored.pageSeq());
         assertEquals(Cursor.of(2_000_000L, "id-1"), stored.cursor());

@@ -90,6 +90,16 @@ public final class FakeHarperNode implements AutoCloseable {
       reply(exchange, 200, MAPPER.writeValueAsString(found));
       return;
     }
+    if (operation.equals("search_by_conditions")) {
+      // Keyset paging by primary key, as HarperClient.pageAfter asks for it.
+      JsonNode after = body.path("conditions").path(0).path("search_value");
+      List<JsonNode> page = table(body.path("table").asText()).entrySet().stream()
+          .filter(row -> after.isBoolean() || row.getKey().compareTo(after.asText()) > 0)
+          .sorted(Map.Entry.comparingByKey()).limit(body.path("limit").asInt(1000))
+          .map(Map.Entry::getValue).collect(java.util.stream.Collectors.toList());
+      reply(exchange, 200, MAPPER.writeValueAsString(page));
+      return;
+    }
     if (!operation.equals("upsert")) {
       reply(exchange, 400, "{\"error\":\"unsupported operation " + operation + "\"}");
       return;

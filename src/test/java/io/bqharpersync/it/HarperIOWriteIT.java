@@ -18,6 +18,7 @@ import io.bqharpersync.record.Cursor;
 import io.bqharpersync.record.SyncRecord;
 import io.bqharpersync.record.SyncRecordCoder;
 import io.bqharpersync.checkpoint.CommitCheckpoints;
+import io.bqharpersync.checkpoint.ShardLayout;
 import io.bqharpersync.harper.BatchSizePolicy;
 import io.bqharpersync.harper.HarperTarget;
 import io.bqharpersync.harper.WriteTuning;
@@ -67,6 +68,10 @@ class HarperIOWriteIT {
     return Pipeline.create(options);
   }
 
+  private static ShardLayout layout(String syncName, int shards) {
+    return new ShardLayout(syncName, "TIMESTAMP_MICROS", shards);
+  }
+
   /** HarperIO.write, then the checkpoint commit, as the sync pipeline applies them. */
   private static PTransform<PCollection<SyncRecord>, PCollection<ShardCheckpoint>> write(
       String syncName, int shards, int batchSize, Duration buffering) {
@@ -80,7 +85,7 @@ class HarperIOWriteIT {
             .apply(HarperIO.write().withTarget(target).withTuning(tuning)
                 .withDeadLetterName(syncName))
             .acknowledged()
-            .apply(CommitCheckpoints.to(target, syncName, shards, RetryPolicy.defaults()));
+            .apply(CommitCheckpoints.to(target, layout(syncName, shards), RetryPolicy.defaults()));
       }
     };
   }
@@ -128,7 +133,7 @@ class HarperIOWriteIT {
     CheckpointStore store = new CheckpointStore(client, DB, RetryPolicy.defaults());
     for (int shard = 0; shard < shards; shard++) {
       long last = telemetry.count() - 1 - Math.floorMod(telemetry.count() - 1 - shard, shards);
-      ShardCheckpoint checkpoint = store.read(syncName, shards, shard).orElseThrow();
+      ShardCheckpoint checkpoint = store.read(layout(syncName, shards), shard).orElseThrow();
       assertEquals(Cursor.of(telemetry.cursorMicros(last), telemetry.id(last)), checkpoint.cursor(),
           "shard " + shard);
       assertEquals((telemetry.count() - shard + shards - 1) / shards, checkpoint.recordsSynced());
@@ -276,11 +281,11 @@ class HarperIOWriteIT {
     CheckpointStore store = new CheckpointStore(client, DB, RetryPolicy.defaults());
     Cursor endOfPage0 = Cursor.of(telemetry.cursorMicros(2 * (pageSize - 1)),
         telemetry.id(2 * (pageSize - 1)));
-    ShardCheckpoint shard0 = store.read(prefix, 2, 0).orElseThrow();
+    ShardCheckpoint shard0 = store.read(layout(prefix, 2), 0).orElseThrow();
     assertEquals(0, shard0.pageSeq(), "shard 0 must stop before the incomplete page 1");
     assertEquals(endOfPage0, shard0.cursor());
     assertTrue(shard0.cursor().compareTo(held.cursor()) < 0);
-    ShardCheckpoint shard1 = store.read(prefix, 2, 1).orElseThrow();
+    ShardCheckpoint shard1 = store.read(layout(prefix, 2), 1).orElseThrow();
     assertEquals(Cursor.of(telemetry.cursorMicros(999), telemetry.id(999)), shard1.cursor());
 
     // A restarted reader resumes after the stored checkpoint and emits every later page again.
@@ -292,7 +297,7 @@ class HarperIOWriteIT {
     }
     Collections.shuffle(secondJob, new Random(7));
     runOnce(prefix, secondJob);
-    Optional<ShardCheckpoint> resumed = store.read(prefix, 2, 0);
+    Optional<ShardCheckpoint> resumed = store.read(layout(prefix, 2), 0);
     assertEquals(Cursor.of(telemetry.cursorMicros(998), telemetry.id(998)), resumed.orElseThrow().cursor());
     assertEquals(500, resumed.get().recordsSynced());
     assertEveryNodeHolds(telemetry);

@@ -6,6 +6,8 @@ import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.TableId;
 import io.bqharpersync.checkpoint.CheckpointStore;
 import io.bqharpersync.checkpoint.ShardCheckpoint;
+import io.bqharpersync.checkpoint.ShardLayout;
+import io.bqharpersync.options.BigQuerySourceOptions;
 import io.bqharpersync.harper.DeadLetter;
 import io.bqharpersync.harper.HarperClient;
 import io.bqharpersync.tools.ClusterVerifier;
@@ -91,8 +93,11 @@ final class SyncFixture {
         .verify(idPrefix, source.rows.size(), id -> source.rows.get(id), settle);
   }
 
+  /** Shard {@code shard}'s checkpoint, of the default partition expression and {@code shards}. */
   Optional<ShardCheckpoint> checkpoint(HarperClient client, int shards, int shard) {
-    return new CheckpointStore(client, DB, RetryPolicy.defaults()).read(name, shards, shard);
+    String partition = PipelineOptionsFactory.as(BigQuerySourceOptions.class).getPartitionExpression();
+    return new CheckpointStore(client, DB, RetryPolicy.defaults())
+        .read(new ShardLayout(name, partition, shards), shard);
   }
 
   /** This sync's dead letters, from every node (replication copies them everywhere). */

@@ -173,7 +173,8 @@ class SyncPipelineTest {
     Cursor resumeAt = lastRowPerShard(config, Micros.of(END) - 450_000_000L).get(1);
     try (HarperClient client = new HarperClient(config.target().connection())) {
       new CheckpointStore(client, "data", config.writing().retry()).write(new ShardCheckpoint(
-          config.syncName(), SHARDS, 1, resumeAt, 6, 150, SyncPhase.INITIAL, Instant.now()));
+          config.syncName(), config.layout().partition(), SHARDS, 1, resumeAt, 6, 150,
+          SyncPhase.INITIAL, Instant.now()));
     }
 
     Map<Integer, Cursor> lastRows = lastRowPerShard(config);
@@ -192,6 +193,33 @@ class SyncPipelineTest {
     });
     assertTrue(expected.size() < source.size(), "shard 1 had rows before its checkpoint");
     assertNodesHoldExactly(expected);
+  }
+
+  @Test
+  void aNewShardCountResumesFromTheLastLayoutsCheckpointsNotFromTheStart() throws Exception {
+    TelemetryTable.insert(bigquery.client, table,
+        generator.rows(0, 900, Micros.of(END) - 1_800_000_000L, 1_000_000L, 1));
+    SyncConfig three = config("--pageRows=100", "--lookback=0s", "--shards=3");
+    SyncPipeline.build(TestPipeline.create().enableAbandonedNodeEnforcement(false), three, END)
+        .getPipeline().run().waitUntilFinish();
+    // 300 newer rows, then the same sync with five shards and another partition expression.
+    TelemetryTable.insert(bigquery.client, table,
+        // (row i's timestamp is start + i seconds: these are 600 s to 301 s before the end)
+        generator.rows(900, 300, Micros.of(END) - 1_500_000_000L, 1_000_000L, 1));
+    nodes.forEach(node -> node.upsertRequests.clear());
+    SyncConfig five = config("--pageRows=100", "--lookback=0s", "--shards=5",
+        "--partitionExpression=ID");
+    SyncPipeline.build(TestPipeline.create().enableAbandonedNodeEnforcement(false), five, END)
+        .getPipeline().run().waitUntilFinish();
+
+    java.util.Set<String> sentAgain = new java.util.HashSet<>();
+    nodes.forEach(node -> node.upsertRequests.forEach(sentAgain::addAll));
+    assertNodesHoldExactly(SourceSnapshot.read(bigquery.client, table, "id", "timestamp").rows);
+    for (int i = 900; i < 1200; i++) {
+      assertTrue(sentAgain.contains(generator.id(i)), "new row " + i + " written");
+    }
+    // Only rows after the least cursor of the three old shards are read again: a few of the old.
+    assertTrue(sentAgain.size() < 320, sentAgain.size() + " rows written by the second job");
   }
 
   /** Options as a user gives them; the fake nodes stand in for the cluster. */
@@ -313,7 +341,7 @@ class SyncPipelineTest {
     try (HarperClient client =
         new HarperClient(config.target().connection())) {
       return new CheckpointStore(client, "data", config.writing().retry())
-          .read(config.syncName(), SHARDS, shard).orElseThrow();
+          .read(config.layout(), shard).orElseThrow();
     }
   }
 }

@@ -29,7 +29,7 @@ class ValueCodersTest {
 
   @Test
   void checkpointsRoundTripToTheNanosecond() throws Exception {
-    CoderProperties.coderDecodeEncodeEqual(ShardCheckpoint.CODER, new ShardCheckpoint("sync.a-1", 16, 15,
+    CoderProperties.coderDecodeEncodeEqual(ShardCheckpoint.CODER, new ShardCheckpoint("sync.a-1", "TIMESTAMP_MICROS", 16, 15,
         CURSOR, 123_456_789L, 9_876_543_210L, SyncPhase.CATCHUP, Instant.ofEpochSecond(1_800_000_000L, 123_456_789)));
   }
 

@@ -3,6 +3,7 @@ package io.bqharpersync.tools;
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.TableId;
 import io.bqharpersync.checkpoint.CheckpointStore;
+import io.bqharpersync.checkpoint.ShardLayout;
 import io.bqharpersync.checkpoint.ShardCheckpoint;
 import io.bqharpersync.harper.DeadLetter;
 import io.bqharpersync.harper.HarperClient;
@@ -56,7 +57,8 @@ public final class SyncDemo {
     PipelineResult job = SyncPipeline.run(options);
 
     HarperClient harper = new HarperClient(LocalHarperCluster.connection());
-    Progress progress = new Progress(harper, run, options.getShards());
+    Progress progress = new Progress(harper,
+        new ShardLayout(run, options.getPartitionExpression(), options.getShards()));
     AtomicBoolean inserting = new AtomicBoolean(true);
     long[] inserted = {0};
     Thread inserter = new Thread(() -> {
@@ -119,22 +121,22 @@ public final class SyncDemo {
   private static final class Progress {
     private final HarperClient harper;
     private final CheckpointStore store;
-    private final String run;
+    private final ShardLayout layout;
     private final int shards;
     private long lastSynced;
     private long lastNanos = System.nanoTime();
 
-    Progress(HarperClient harper, String run, int shards) {
+    Progress(HarperClient harper, ShardLayout layout) {
       this.harper = harper;
       this.store = new CheckpointStore(harper, "data", RetryPolicy.defaults());
-      this.run = run;
-      this.shards = shards;
+      this.layout = layout;
+      this.shards = layout.shards();
     }
 
     long synced() {
       long total = 0;
       for (int shard = 0; shard < shards; shard++) {
-        total += store.read(run, shards, shard).map(ShardCheckpoint::recordsSynced).orElse(0L);
+        total += store.read(layout, shard).map(ShardCheckpoint::recordsSynced).orElse(0L);
       }
       return total;
     }
@@ -144,7 +146,7 @@ public final class SyncDemo {
       StringBuilder lags = new StringBuilder();
       Instant now = Instant.now();
       for (int shard = 0; shard < shards; shard++) {
-        ShardCheckpoint c = store.read(run, shards, shard).orElse(null);
+        ShardCheckpoint c = store.read(layout, shard).orElse(null);
         if (c == null) {
           lags.append(" s").append(shard).append("=-");
           continue;
@@ -162,7 +164,7 @@ public final class SyncDemo {
 
     long deadLetters() {
       Set<String> ids = new HashSet<>();
-      DeadLetter.scan(harper, 0, "data", run, letter -> ids.add(letter.path("id").asText()));
+      DeadLetter.scan(harper, 0, "data", layout.syncName(), letter -> ids.add(letter.path("id").asText()));
       return ids.size();
     }
   }
