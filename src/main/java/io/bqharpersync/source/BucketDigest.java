@@ -23,6 +23,16 @@ public record BucketDigest(long count, long idXor) implements Serializable {
     return new BucketDigest(count + 1, id == null ? idXor : idXor ^ fingerprint(id));
   }
 
+  /** The digest of both sets of rows together. */
+  public BucketDigest plus(BucketDigest other) {
+    return new BucketDigest(count + other.count, idXor ^ other.idXor);
+  }
+
+  /** The digest of this set without {@code other}, a subset of it (XOR undoes itself). */
+  public BucketDigest minus(BucketDigest other) {
+    return new BucketDigest(count - other.count, idXor ^ other.idXor);
+  }
+
   @Override
   public String toString() {
     return "BucketDigest{count=" + count + ", xor=" + Long.toHexString(idXor) + "}";

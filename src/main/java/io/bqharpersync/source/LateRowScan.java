@@ -76,19 +76,27 @@ final class LateRowScan implements Serializable {
         || (shard == 0 && (rescan.nullScanAfter() != null || nowMillis >= rescan.nextNullScanMillis()));
   }
 
-  /** The digests after a page of rows, pruned to the lookback window behind its last row. */
-  NavigableMap<Long, BucketDigest> fold(NavigableMap<Long, BucketDigest> digests, List<SourceRow> page) {
+  /**
+   * The state after a page read after {@code previous}: its rows folded into their buckets'
+   * digests (pruned to the lookback window behind its last row), and the digest of the rows at
+   * the new cursor's very timestamp.
+   */
+  RescanState fold(RescanState state, Cursor previous, List<SourceRow> page) {
     if (!enabled || page.isEmpty()) {
-      return digests;
+      return state;
     }
-    TreeMap<Long, BucketDigest> updated = new TreeMap<>(digests);
+    TreeMap<Long, BucketDigest> updated = new TreeMap<>(state.readDigests());
+    long newest = page.get(page.size() - 1).timestampMicros();
+    BucketDigest ties = previous.timestampMicros() == newest ? state.cursorTies() : BucketDigest.EMPTY;
     for (SourceRow row : page) {
       updated.merge(row.timestampMicros() / bucketMicros, BucketDigest.EMPTY.plus(row.id()),
           (had, one) -> had.plus(row.id()));
+      if (row.timestampMicros() == newest) {
+        ties = ties.plus(row.id());
+      }
     }
-    long newest = page.get(page.size() - 1).timestampMicros();
     updated.headMap((newest - lookbackMicros) / bucketMicros - 1, false).clear();
-    return updated;
+    return state.withDigests(updated, ties);
   }
 
   /** One query: a page of NULL-timestamp rows, a page of a differing bucket, or a comparison. */
@@ -137,14 +145,21 @@ final class LateRowScan implements Serializable {
     // page must never carry the shard's checkpoint beyond rows it has not read.
     List<SourceRow> rows = read.stream()
         .filter(row -> row.cursor().compareTo(progress.cursor()) <= 0).toList();
+    BucketDigest reread = bucket.reread();
+    for (SourceRow row : rows) {
+      reread = reread.plus(row.id());
+    }
     TreeMap<Long, RescanState.PendingBucket> pending = new TreeMap<>(rescan.pending());
     TreeMap<Long, BucketDigest> digests = new TreeMap<>(rescan.readDigests());
     if (read.size() < pageRows) {
+      // The rows just re-read replace, in the reader's digest, what it held of that range; rows
+      // the page reads folded in meanwhile (past the range) stay.
       pending.remove(first.getKey());
-      digests.put(first.getKey(), bucket.source());
+      digests.put(first.getKey(), digests.getOrDefault(first.getKey(), BucketDigest.EMPTY)
+          .minus(bucket.replaced()).plus(reread));
     } else {
       pending.put(first.getKey(), new RescanState.PendingBucket(bucket.source(),
-          bucket.upperMicros(), read.get(read.size() - 1).cursor()));
+          bucket.upperMicros(), read.get(read.size() - 1).cursor(), bucket.replaced(), reread));
     }
     RescanState next = rescan.withDigests(digests).withPending(pending, rescan.nextRescanMillis());
     return new Step(progress.afterRescan(next, rows.isEmpty() ? 0 : 1), rows, true, false);
@@ -159,17 +174,22 @@ final class LateRowScan implements Serializable {
     if (enabled && !progress.cursor().isStart()) {
       long cursorMicros = progress.cursor().timestampMicros();
       long lowerBucket = (cursorMicros - lookbackMicros) / bucketMicros;
-      // Up to the cursor's own bucket, or into it up to the cursor once the shard has caught up.
-      long upperExclusive = progress.caughtUp() ? cursorMicros + 1
-          : cursorMicros / bucketMicros * bucketMicros;
+      long cursorBucket = cursorMicros / bucketMicros;
+      // Every row before the cursor's timestamp has been read or is late; rows at that very
+      // timestamp may still be unread, so they are left out on both sides.
       Map<Long, BucketDigest> inSource = reader.bucketDigests(query,
-          Micros.toInstant(lowerBucket * bucketMicros), Micros.toInstant(upperExclusive),
+          Micros.toInstant(lowerBucket * bucketMicros), Micros.toInstant(cursorMicros),
           bucketMicros);
       for (Map.Entry<Long, BucketDigest> bucket : inSource.entrySet()) {
-        if (!bucket.getValue().equals(rescan.readDigests().getOrDefault(bucket.getKey(), BucketDigest.EMPTY))) {
+        BucketDigest read = rescan.readDigests().getOrDefault(bucket.getKey(), BucketDigest.EMPTY);
+        if (bucket.getKey() == cursorBucket) {
+          read = read.minus(rescan.cursorTies());
+        }
+        if (!bucket.getValue().equals(read)) {
           long start = bucket.getKey() * bucketMicros;
           differing.put(bucket.getKey(), new RescanState.PendingBucket(bucket.getValue(),
-              Math.min(start + bucketMicros, upperExclusive) - 1, Cursor.of(start, "")));
+              Math.min(start + bucketMicros, cursorMicros) - 1, Cursor.of(start, ""), read,
+              BucketDigest.EMPTY));
         }
       }
     }

@@ -215,9 +215,8 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
       return ProcessContinuation.resume().withResumeDelay(joda(pacing.pollInterval()));
     }
     boolean caughtUp = rows.size() < pacing.pageRows();
-    NavigableMap<Long, BucketDigest> digests = lateRows.fold(progress.rescan().readDigests(), rows);
-    ShardProgress next =
-        progress.afterPage(rows.get(rows.size() - 1).cursor(), width, caughtUp, digests);
+    ShardProgress next = progress.afterPage(rows.get(rows.size() - 1).cursor(), width,
+        lateRows.fold(progress.rescan(), progress.cursor(), rows));
     if (!tracker.tryClaim(next)) {
       return ProcessContinuation.stop();
     }

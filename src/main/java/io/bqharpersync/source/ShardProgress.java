@@ -20,8 +20,8 @@ import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
  * Everything one shard's reader knows, as the restriction of {@link ReadShardFn}: the cursor it has
- * read up to, the number its next page gets, its read window, whether it has caught up, and the
- * state of its trailing re-scan ({@link RescanState}).
+ * read up to, the number its next page gets, its read window, and the state of its trailing
+ * re-scan ({@link RescanState}).
  *
  * <p>Claiming a page means claiming the progress after it, so the runner checkpoints exactly this
  * value between pages and resumes a shard from it; a new job starts it from the shard's committed
@@ -33,7 +33,6 @@ public record ShardProgress(
     long windowMicros,
     long endMicros,
     boolean done,
-    boolean caughtUp,
     RescanState rescan) implements Serializable {
 
   /** {@link #endMicros} of a continuous read: no end. */
@@ -44,8 +43,6 @@ public record ShardProgress(
   /**
    * @param done nothing more may be claimed: a backfill reached its end, or the runner split off
    *     the rest
-   * @param caughtUp the last page came back less than full: the shard has read everything up to
-   *     now minus the safety lag
    */
   public ShardProgress {
     Objects.requireNonNull(cursor, "cursor");
@@ -55,7 +52,7 @@ public record ShardProgress(
   /** A shard starting after {@code cursor}, its next page numbered {@code nextPageSeq}. */
   public static ShardProgress start(
       Cursor cursor, long nextPageSeq, long windowMicros, long endMicros, long firstRescanMillis) {
-    return new ShardProgress(cursor, nextPageSeq, windowMicros, endMicros, false, false,
+    return new ShardProgress(cursor, nextPageSeq, windowMicros, endMicros, false,
         RescanState.start(firstRescanMillis));
   }
 
@@ -64,32 +61,30 @@ public record ShardProgress(
   }
 
   /** After a non-empty page of the shard's sequence ending at {@code last}. */
-  public ShardProgress afterPage(Cursor last, long newWindowMicros, boolean pageCaughtUp,
-      NavigableMap<Long, BucketDigest> digests) {
-    return new ShardProgress(last, nextPageSeq + 1, newWindowMicros, endMicros, false,
-        pageCaughtUp, rescan.withDigests(digests));
+  public ShardProgress afterPage(Cursor last, long newWindowMicros, RescanState folded) {
+    return new ShardProgress(last, nextPageSeq + 1, newWindowMicros, endMicros, false, folded);
   }
 
-  /** An empty page: only the read window changed, and the shard has caught up. */
+  /** An empty page: only the read window changed. */
   public ShardProgress withWindow(long newWindowMicros) {
-    return new ShardProgress(cursor, nextPageSeq, newWindowMicros, endMicros, false, true, rescan);
+    return new ShardProgress(cursor, nextPageSeq, newWindowMicros, endMicros, false, rescan);
   }
 
   /** After a step of the re-scans; {@code pagesEmitted} is 1 if it emitted a tracked page. */
   public ShardProgress afterRescan(RescanState next, int pagesEmitted) {
     return new ShardProgress(cursor, nextPageSeq + pagesEmitted, windowMicros, endMicros, false,
-        caughtUp, next);
+        next);
   }
 
   public ShardProgress finished() {
-    return new ShardProgress(cursor, nextPageSeq, windowMicros, endMicros, true, caughtUp, rescan);
+    return new ShardProgress(cursor, nextPageSeq, windowMicros, endMicros, true, rescan);
   }
 
   @Override
   public String toString() {
     return "ShardProgress{" + cursor + ", nextPage=" + nextPageSeq + ", window="
         + windowMicros / 1000 + "ms" + (isBounded() ? ", end=" + endMicros : "")
-        + (done ? ", done" : "") + (caughtUp ? ", caught up" : "")
+        + (done ? ", done" : "")
         + ", buckets=" + rescan.readDigests().size() + ", pending=" + rescan.pending().keySet() + "}";
   }
 
@@ -104,7 +99,6 @@ public record ShardProgress(
       VarLongCoder.of().encode(p.windowMicros, out);
       BigEndianLongCoder.of().encode(p.endMicros, out);
       BooleanCoder.of().encode(p.done, out);
-      BooleanCoder.of().encode(p.caughtUp, out);
       RescanState r = p.rescan;
       VarIntCoder.of().encode(r.readDigests().size(), out);
       for (Map.Entry<Long, BucketDigest> bucket : r.readDigests().entrySet()) {
@@ -118,10 +112,13 @@ public record ShardProgress(
         encodeDigest(bucket.getValue().source(), out);
         BigEndianLongCoder.of().encode(bucket.getValue().upperMicros(), out);
         Cursor.CODER.encode(bucket.getValue().after(), out);
+        encodeDigest(bucket.getValue().replaced(), out);
+        encodeDigest(bucket.getValue().reread(), out);
       }
       BigEndianLongCoder.of().encode(r.nullCursorRows(), out);
       BigEndianLongCoder.of().encode(r.nextNullScanMillis(), out);
       OPTIONAL_STRING.encode(r.nullScanAfter(), out);
+      encodeDigest(r.cursorTies(), out);
     }
 
     @Override
@@ -131,7 +128,6 @@ public record ShardProgress(
       long windowMicros = VarLongCoder.of().decode(in);
       long endMicros = BigEndianLongCoder.of().decode(in);
       boolean done = BooleanCoder.of().decode(in);
-      boolean caughtUp = BooleanCoder.of().decode(in);
       TreeMap<Long, BucketDigest> digests = new TreeMap<>();
       for (int i = VarIntCoder.of().decode(in); i > 0; i--) {
         digests.put(BigEndianLongCoder.of().decode(in), decodeDigest(in));
@@ -140,12 +136,13 @@ public record ShardProgress(
       TreeMap<Long, RescanState.PendingBucket> pending = new TreeMap<>();
       for (int i = VarIntCoder.of().decode(in); i > 0; i--) {
         pending.put(BigEndianLongCoder.of().decode(in), new RescanState.PendingBucket(
-            decodeDigest(in), BigEndianLongCoder.of().decode(in), Cursor.CODER.decode(in)));
+            decodeDigest(in), BigEndianLongCoder.of().decode(in), Cursor.CODER.decode(in),
+            decodeDigest(in), decodeDigest(in)));
       }
       RescanState rescan = new RescanState(digests, nextRescan, pending,
           BigEndianLongCoder.of().decode(in), BigEndianLongCoder.of().decode(in),
-          OPTIONAL_STRING.decode(in));
-      return new ShardProgress(cursor, nextPageSeq, windowMicros, endMicros, done, caughtUp, rescan);
+          OPTIONAL_STRING.decode(in), decodeDigest(in));
+      return new ShardProgress(cursor, nextPageSeq, windowMicros, endMicros, done, rescan);
     }
 
     private static void encodeDigest(BucketDigest digest, OutputStream out) throws IOException {

@@ -39,10 +39,11 @@ class ValueCodersTest {
     digests.put(-5L, new BucketDigest(3, Long.MIN_VALUE));
     digests.put(1_704_067_200L, BucketDigest.EMPTY.plus("a").plus("b"));
     TreeMap<Long, RescanState.PendingBucket> pending = new TreeMap<>();
-    pending.put(7L, new RescanState.PendingBucket(new BucketDigest(2, 9), 8_000_000L, Cursor.of(7_000_000L, "")));
+    pending.put(7L, new RescanState.PendingBucket(new BucketDigest(2, 9), 8_000_000L,
+        Cursor.of(7_000_000L, ""), new BucketDigest(1, 3), new BucketDigest(4, -5)));
     ShardProgress progress = ShardProgress.start(CURSOR, 42, 3_600_000_000L, ShardProgress.UNBOUNDED, 77)
-        .afterPage(CURSOR, 60_000_000L, true, digests)
-        .afterRescan(new RescanState(digests, 1_000, pending, -1, 2_000, "after-id"), 1);
+        .afterRescan(new RescanState(digests, 1_000, pending, -1, 2_000, "after-id",
+            new BucketDigest(2, 77)), 1);
     CoderProperties.coderDecodeEncodeEqual(ShardProgress.CODER, progress);
     CoderProperties.coderDecodeEncodeEqual(ShardProgress.CODER, progress.finished());
   }

@@ -37,8 +37,8 @@ class LateRowScanTest {
   void start() throws Exception {
     bq = new RunningStandIn();
     TelemetryTable.create(bq.client, id);
-    // 120 rows over the 60 s before NOW, two per timestamp.
-    TelemetryTable.insert(bq.client, id, gen.rows(0, 120, NOW - 60_000_000L, 1_000_000L, 2));
+    // 120 rows over the 60 s before NOW, two per timestamp, each half a second into its second.
+    TelemetryTable.insert(bq.client, id, gen.rows(0, 120, NOW - 59_500_000L, 1_000_000L, 2));
     query = ShardQuery.builder().table("test-project.late.readings")
         .columns(TelemetryTable.COLUMNS).idColumn("id").cursorColumn("timestamp")
         .shard(0, 1).build();
@@ -58,11 +58,11 @@ class LateRowScanTest {
   }
 
   /** The shard after page reads that passed every row so far, its digests folded in. */
-  private ShardProgress readEverything(boolean caughtUp) {
+  private ShardProgress readEverything() {
     List<SourceRow> page = reader.page(query, Cursor.START, Micros.toInstant(NOW), 1000);
-    return ShardProgress.start(Cursor.START, 0, 1, ShardProgress.UNBOUNDED, 0)
-        .afterPage(page.get(page.size() - 1).cursor(), 1, caughtUp,
-            scan.fold(new java.util.TreeMap<>(), page));
+    ShardProgress start = ShardProgress.start(Cursor.START, 0, 1, ShardProgress.UNBOUNDED, 0);
+    return start.afterPage(page.get(page.size() - 1).cursor(), 1,
+        scan.fold(start.rescan(), Cursor.START, page));
   }
 
   private void insertLate(long index, long micros) {
@@ -83,7 +83,7 @@ class LateRowScanTest {
 
   @Test
   void reReadsOnlyTheBucketThatGainedALateRowAPageAtATime() {
-    ShardProgress[] progress = {readEverything(false)};
+    ShardProgress[] progress = {readEverything()};
     LateRowScan.Step quiet = scan.step(reader, 1, query, progress[0], 1_000);
     assertTrue(quiet.bucketCompared());
     assertTrue(quiet.progress().rescan().pending().isEmpty(), "nothing arrived late");
@@ -107,15 +107,15 @@ class LateRowScanTest {
 
   @Test
   void bucketsFoundToDifferAreReReadEvenAfterTheCursorMovesPastTheWindow() {
-    ShardProgress[] progress = {readEverything(false)};
+    ShardProgress[] progress = {readEverything()};
     for (long secondsBack : List.of(50L, 40L, 20L)) {
       insertLate(900 + secondsBack, NOW - secondsBack * 1_000_000L + 700);
     }
     LateRowScan.Step found = scan.step(reader, 1, query, progress[0], 1_000);
     assertEquals(3, found.progress().rescan().pending().size());
     // The cursor jumps an hour ahead before any of them is re-read.
-    progress[0] = found.progress().afterPage(Cursor.of(NOW + 3_600_000_000L, "z"), 1, false,
-        found.progress().rescan().readDigests());
+    progress[0] = found.progress().afterPage(Cursor.of(NOW + 3_600_000_000L, "z"), 1,
+        found.progress().rescan());
     Set<String> reread = drain(progress, 1_000);
     for (long secondsBack : List.of(50L, 40L, 20L)) {
       assertTrue(reread.contains(gen.id(900 + secondsBack)), secondsBack + " s late: " + reread);
@@ -123,22 +123,22 @@ class LateRowScanTest {
   }
 
   @Test
-  void aCaughtUpShardComparesTheBucketHoldingItsCursor() {
-    ShardProgress behind = readEverything(false);
-    ShardProgress[] caughtUp = {readEverything(true)};
-    // A late row in the cursor's own bucket, just before the cursor: the cursor's timestamp
-    // starts a bucket, so the late row shares it, with an id that sorts first.
-    long cursorMicros = behind.cursor().timestampMicros();
-    assertEquals(0, cursorMicros % BUCKET);
-    TelemetryGenerator early = new TelemetryGenerator("a");
-    TelemetryTable.insert(bq.client, id, List.of(early.row(777, cursorMicros)));
-    assertTrue(scan.step(reader, 1, query, behind, 1_000).progress().rescan().pending().isEmpty(),
-        "while the shard is behind, its cursor's bucket is the page reads' to find");
-
-    LateRowScan.Step found = scan.step(reader, 1, query, caughtUp[0], 1_000);
+  void theBucketHoldingTheCursorIsComparedUpToTheCursorsTimestamp() {
+    ShardProgress[] progress = {readEverything()};
+    long cursorMicros = progress[0].cursor().timestampMicros();
+    // Two rows share the cursor's timestamp: its ties do not make the bucket look different.
+    assertTrue(scan.step(reader, 1, query, progress[0], 1_000).progress().rescan().pending()
+        .isEmpty(), "no late row, no difference, ties at the cursor included");
+    // A late row in the cursor's own bucket, before the cursor, and nothing newer after it.
+    long bucketStart = cursorMicros / BUCKET * BUCKET;
+    assertTrue(cursorMicros - 1 >= bucketStart + 1);
+    insertLate(777, (bucketStart + cursorMicros) / 2);
+    LateRowScan.Step found = scan.step(reader, 1, query, progress[0], 7_000);
     assertEquals(java.util.Set.of(cursorMicros / BUCKET), found.progress().rescan().pending().keySet());
-    caughtUp[0] = found.progress();
-    assertTrue(drain(caughtUp, 1_000).contains(early.id(777)));
+    progress[0] = found.progress();
+    assertTrue(drain(progress, 7_000).contains(gen.id(777)));
+    assertTrue(scan.step(reader, 1, query, progress[0], 13_000).progress().rescan().pending()
+        .isEmpty(), "after the re-read the bucket's digests agree again");
   }
 
   @Test

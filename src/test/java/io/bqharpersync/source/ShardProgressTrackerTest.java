@@ -19,7 +19,7 @@ class ShardProgressTrackerTest {
   @Test
   void aCheckpointHandsTheRunnerTheProgressAfterTheLastClaimedPage() {
     ShardProgressTracker tracker = new ShardProgressTracker(START);
-    ShardProgress afterPage0 = START.afterPage(Cursor.of(10, "a"), 2_000_000, false, new TreeMap<>());
+    ShardProgress afterPage0 = START.afterPage(Cursor.of(10, "a"), 2_000_000, START.rescan());
     assertTrue(tracker.tryClaim(afterPage0));
 
     SplitResult<ShardProgress> split = tracker.trySplit(0);
@@ -28,7 +28,7 @@ class ShardProgressTrackerTest {
     assertEquals(1, split.getResidual().nextPageSeq());
     assertEquals(Cursor.of(10, "a"), split.getResidual().cursor());
     assertTrue(split.getPrimary().done());
-    assertFalse(tracker.tryClaim(afterPage0.afterPage(Cursor.of(20, "b"), 1, false, new TreeMap<>())),
+    assertFalse(tracker.tryClaim(afterPage0.afterPage(Cursor.of(20, "b"), 1, START.rescan())),
         "nothing may be claimed after a checkpoint: the residual owns the rest");
     tracker.checkDone();
   }
