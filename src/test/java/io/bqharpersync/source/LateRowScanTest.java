@@ -124,6 +124,8 @@ class LateRowScanTest {
 
   @Test
   void theBucketHoldingTheCursorIsComparedUpToTheCursorsTimestamp() {
+    // The last bucket holds a row 300 ms before the two rows that share the cursor's timestamp.
+    insertLate(500, NOW - 800_000L);
     ShardProgress[] progress = {readEverything()};
     long cursorMicros = progress[0].cursor().timestampMicros();
     // Two rows share the cursor's timestamp: its ties do not make the bucket look different.
