@@ -2,6 +2,7 @@ package io.bqharpersync.checkpoint;
 
 import io.bqharpersync.harper.HarperClient;
 import io.bqharpersync.harper.HarperException;
+import io.bqharpersync.harper.LiveNodes;
 import io.bqharpersync.harper.NodeSlots;
 import io.bqharpersync.record.Cursor;
 import io.bqharpersync.retry.RetryPolicy;
@@ -27,11 +28,14 @@ public final class CheckpointStore {
   private final HarperClient client;
   private final String database;
   private final RetryPolicy retry;
+  private final LiveNodes live;
 
   public CheckpointStore(HarperClient client, String database, RetryPolicy retry) {
     this.client = client;
     this.database = database;
     this.retry = retry;
+    this.live = new LiveNodes(client.connection().nodeCount(), LiveNodes.DOWN_FOR_MILLIS,
+        System::currentTimeMillis);
   }
 
   /** Shard {@code shard}'s checkpoint in {@code layout}, the newest copy any node holds. */
@@ -63,10 +67,12 @@ public final class CheckpointStore {
     return newest;
   }
 
+  /** To the node that owns the key, or, while it does not answer, to another (see {@link LiveNodes}). */
   public void write(ShardCheckpoint checkpoint) {
-    int slot = NodeSlots.slotOf(checkpoint.key(), client.connection().nodeCount());
-    retry.run(() -> client.upsert(slot, database, TABLE, List.of(checkpoint.toJson())),
-        HarperException::isRetriable, () -> {});
+    int owner = NodeSlots.slotOf(checkpoint.key(), client.connection().nodeCount());
+    live.withRetries(owner,
+        node -> client.upsert(node, database, TABLE, List.of(checkpoint.toJson())), retry, () -> {},
+        (from, to) -> {});
   }
 
   /**

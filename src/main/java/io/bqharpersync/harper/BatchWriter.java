@@ -45,7 +45,11 @@ public final class BatchWriter {
     default void retried() {}
 
     default void bisected() {}
+
+    /** A write for node {@code owner}, which did not answer, went to node {@code to}. */
+    default void failedOver(int owner, int to) {}
   }
+
 
   private final HarperClient client;
   private final String database;
@@ -53,6 +57,7 @@ public final class BatchWriter {
   private final String syncName;
   private final RetryPolicy retry;
   private final Listener listener;
+  private final LiveNodes live;
 
   public BatchWriter(
       HarperClient client, String database, String table, String syncName, RetryPolicy retry,
@@ -63,6 +68,16 @@ public final class BatchWriter {
     this.syncName = syncName;
     this.retry = retry;
     this.listener = listener;
+    this.live = new LiveNodes(client.connection().nodeCount(), LiveNodes.DOWN_FOR_MILLIS,
+        System::currentTimeMillis);
+  }
+
+  /**
+   * {@code call} on node {@code owner}, retried under the policy while the node answers with a
+   * retriable error; on the next live node when it does not answer at all.
+   */
+  private <T> T onLiveNode(int owner, java.util.function.IntFunction<T> call) {
+    return live.withRetries(owner, call, retry, listener::retried, listener::failedOver);
   }
 
   public Outcome write(int slot, List<SyncRecord> batch) {
@@ -99,8 +114,7 @@ public final class BatchWriter {
     }
     outcome.written.addAll(repeats);
     if (!deadLetters.isEmpty()) {
-      retry.run(() -> client.upsert(slot, database, DeadLetter.TABLE, deadLetters),
-          HarperException::isRetriable, listener::retried);
+      onLiveNode(slot, node -> client.upsert(node, database, DeadLetter.TABLE, deadLetters));
       outcome.requests++;
     }
     return outcome;
@@ -166,9 +180,8 @@ public final class BatchWriter {
     }
     try {
       outcome.requests++;
-      HarperClient.ConditionalOutcome applied = retry.run(
-          () -> client.conditionalUpsert(slot, database, table, json),
-          HarperException::isRetriable, listener::retried);
+      HarperClient.ConditionalOutcome applied =
+          onLiveNode(slot, node -> client.conditionalUpsert(node, database, table, json));
       outcome.written.addAll(records);
       outcome.skippedAsOlder += applied.skipped();
     } catch (HarperException.Permanent refused) {

@@ -31,6 +31,7 @@ final class WriteBatchFn extends DoFn<KV<Integer, Iterable<SyncRecord>>, PageAck
   private final Counter retries = Metrics.counter(HarperIO.class, "retries");
   private final Counter bisections = Metrics.counter(HarperIO.class, "bisections");
   private final Counter olderSkipped = Metrics.counter(HarperIO.class, "older_rows_skipped");
+  private final Counter failovers = Metrics.counter(HarperIO.class, "writes_failed_over");
   private final Distribution recordsPerBatch =
       Metrics.distribution(HarperIO.class, "records_per_batch");
   private final Distribution millisPerBatch =
@@ -60,6 +61,11 @@ final class WriteBatchFn extends DoFn<KV<Integer, Iterable<SyncRecord>>, PageAck
               @Override
               public void bisected() {
                 bisections.inc();
+              }
+
+              @Override
+              public void failedOver(int owner, int to) {
+                failovers.inc();
               }
             });
   }

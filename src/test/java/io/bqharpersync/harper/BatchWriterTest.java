@@ -83,6 +83,30 @@ class BatchWriterTest {
   }
 
   @Test
+  void aNodeThatDoesNotAnswerHasItsWritesTakenByAnother() throws Exception {
+    FakeHarperNode other = new FakeHarperNode();
+    List<String> failovers = new ArrayList<>();
+    try (HarperClient two = new HarperClient(HarperConnection.of(
+        List.of(node.url(), other.url()), "u", "p").withRestPort(0))) {
+      BatchWriter failingOver = new BatchWriter(two, "data", "T", "unit",
+          RetryPolicy.of(2, Duration.ofMillis(5), Duration.ofSeconds(1)), new BatchWriter.Listener() {
+            @Override
+            public void failedOver(int owner, int to) {
+              failovers.add(owner + "->" + to);
+            }
+          });
+      node.close();
+      BatchWriter.Outcome outcome = failingOver.write(0, batch(5, Set.of()));
+
+      assertEquals(5, outcome.written.size());
+      assertEquals(5, other.table("T").size(), "node 1 took node 0's writes");
+      assertEquals(List.of("0->1"), failovers);
+    } finally {
+      other.close();
+    }
+  }
+
+  @Test
   void aRequestTooLargeForTheNodeIsSplitNotRetriedForever() {
     node.limitRequestsTo(3);
     BatchWriter.Outcome outcome = writer.write(0, batch(10, Set.of()));

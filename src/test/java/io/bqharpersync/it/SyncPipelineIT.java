@@ -98,7 +98,8 @@ class SyncPipelineIT {
   private static Cursor lastCursorInSource(SyncFixture sync, int shard, int shards) throws Exception {
     List<FieldValueList> last = bigquery.query(
         "SELECT id, UNIX_MICROS(timestamp) AS micros FROM `" + sync.sourceTable() + "`"
-            + " WHERE MOD(ABS(FARM_FINGERPRINT(CAST(timestamp AS STRING))), @n) = @k"
+            // The default partition expression, TIMESTAMP_MICROS.
+            + " WHERE MOD(ABS(FARM_FINGERPRINT(CAST(UNIX_MICROS(timestamp) AS STRING))), @n) = @k"
             + " ORDER BY timestamp DESC, id DESC LIMIT 1",
         Map.of("n", QueryParameterValue.int64((long) shards),
             "k", QueryParameterValue.int64((long) shard)));
