@@ -47,22 +47,29 @@ public final class CheckpointStore {
     }
     Optional<ShardCheckpoint> newest = Optional.empty();
     HarperException unreachable = null;
+    boolean answered = false;
     for (int slot = 0; slot < client.connection().nodeCount(); slot++) {
       int node = slot;
       try {
+        // A node that gives no reply is skipped at once rather than retried for minutes: the
+        // others hold its checkpoints, or an older copy, which is safe.
         for (var row : retry.run(() -> client.searchById(node, database, TABLE, keys),
-            HarperException::isRetriable, () -> {})) {
+            e -> HarperException.isRetriable(e) && !LiveNodes.isUnreachable(e), () -> {})) {
           ShardCheckpoint copy = ShardCheckpoint.fromJson(row);
           if (newest.isEmpty() || NEWEST.compare(copy, newest.get()) > 0) {
             newest = Optional.of(copy);
           }
         }
+        answered = true;
       } catch (HarperException.Retriable e) {
-        unreachable = e; // a node that is down holds nothing the others lack for long
+        if (!LiveNodes.isUnreachable(e)) {
+          throw e;
+        }
+        unreachable = e;
       }
     }
-    if (unreachable != null && newest.isEmpty()) {
-      throw unreachable;
+    if (!answered) {
+      throw unreachable; // no node answered: "no checkpoint" would be a guess
     }
     return newest;
   }

@@ -1,11 +1,13 @@
 package io.bqharpersync.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bqharpersync.harper.FakeHarperNode;
 import io.bqharpersync.harper.HarperClient;
 import io.bqharpersync.harper.HarperConnection;
+import io.bqharpersync.harper.HarperException;
 import io.bqharpersync.record.Cursor;
 import io.bqharpersync.retry.RetryPolicy;
 import java.time.Duration;
@@ -65,6 +67,16 @@ class CheckpointStoreTest {
     store(b).write(checkpoint(fourShards, 0, 2_000, 3));
 
     assertEquals(12, store(b, a).read(fourShards, 0).orElseThrow().pageSeq());
+  }
+
+  @Test
+  void aNodeThatDoesNotAnswerIsSkippedAndOnlyNoAnswerAtAllIsAnError() {
+    store(a).write(checkpoint(fourShards, 1, 4_000, 2));
+    c.close();
+    assertEquals(2, store(c, a, b).read(fourShards, 1).orElseThrow().pageSeq());
+    assertTrue(store(c, b).read(fourShards, 2).isEmpty(), "b answered: there is no checkpoint");
+    assertThrows(HarperException.Retriable.class, () -> store(c).read(fourShards, 2),
+        "no node answered: nothing can be said");
   }
 
   @Test

@@ -23,7 +23,6 @@ import io.bqharpersync.harper.BatchSizePolicy;
 import io.bqharpersync.harper.HarperTarget;
 import io.bqharpersync.harper.WriteTuning;
 import org.apache.beam.sdk.transforms.PTransform;
-import io.bqharpersync.harper.NodeSlots;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,9 +34,6 @@ import java.util.TreeMap;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
@@ -224,29 +220,14 @@ class HarperIOWriteIT {
 
     PipelineResult.State state = result.waitUntilFinish(org.joda.time.Duration.standardMinutes(5));
     assertEquals(PipelineResult.State.DONE, state);
-    long retries = 0;
-    for (MetricResult<Long> counter : result.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.named(HarperIO.class, "retries")).build()).getCounters()) {
-      retries += counter.getAttempted();
-    }
-    assertTrue(retries > 0, "the stop must have hit writes in flight; no write was retried");
+    long failedOver = SyncFixture.counter(result, HarperIO.class, "writes_failed_over");
+    assertTrue(failedOver > 0, "the stop must have hit writes in flight; none went to another node");
 
-    // What the writer guarantees: every record is on the nodes that stayed up, and the restarted
-    // node holds every record whose write it owns (those were retried into it after its restart).
+    // What the writer guarantees: every record is on the nodes that stayed up. The stopped node's
+    // writes went to another node meanwhile, so it has them only as Harper replicates them.
     List<ClusterVerifier.NodeReport> stayedUp = new ClusterVerifier(client, DB, TABLE).verify(
         List.of(0, 2), prefix, telemetry.count(), telemetry::rowForId, Duration.ofSeconds(60));
     stayedUp.forEach(r -> assertTrue(r.ok() && r.read == telemetry.count(), r.toString()));
-    long owned = 0;
-    for (long i = 0; i < telemetry.count(); i++) {
-      if (NodeSlots.slotOf(telemetry.id(i), LocalHarperCluster.nodeCount()) == 1) {
-        owned++;
-      }
-    }
-    java.util.Set<String> onRestarted = new java.util.HashSet<>();
-    client.scan(1, DB, TABLE, "id", prefix, 2000, row -> onRestarted.add(row.path("id").asText()));
-    long ownedPresent = onRestarted.stream()
-        .filter(id -> NodeSlots.slotOf(id, LocalHarperCluster.nodeCount()) == 1).count();
-    assertEquals(owned, ownedPresent, "records owned by the restarted node");
     // What Harper's replication is expected to do, and reported rather than asserted: copy the
     // other nodes' writes to the restarted node. Harper 4.7.29 sometimes leaves a gap of records
     // written to another node around the stop; a drift check is what finds and repairs those.

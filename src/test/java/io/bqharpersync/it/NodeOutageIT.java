@@ -1,7 +1,6 @@
 package io.bqharpersync.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bqharpersync.bqlocal.RunningStandIn;
@@ -18,9 +17,6 @@ import io.bqharpersync.tools.TelemetryTable;
 import java.time.Duration;
 import java.util.List;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,7 +46,7 @@ class NodeOutageIT {
         try {
           next += rows.insertAtRate(bigquery.client, sync.table, next, 100, Duration.ofMinutes(3), 2,
               50, Duration.ofSeconds(5));
-          assertFalse(result.getState().isTerminal(), "the sync runs on: " + result.getState());
+          assertRunning(result);
         } finally {
           LocalHarperCluster.startNode(STOPPED);
         }
@@ -66,7 +62,7 @@ class NodeOutageIT {
             source.rows::get, Duration.ofSeconds(60))) {
           assertTrue(node.ok(), "a node that stayed up differs from the source: " + node);
         }
-        assertTrue(counter(result, "writes_failed_over") > 0, "the stopped node's writes went elsewhere");
+        assertTrue(SyncFixture.counter(result, HarperIO.class, "writes_failed_over") > 0, "the stopped node's writes went elsewhere");
         // Writes returned to the node once it was back: the rows it owns of the last 30 s are on it.
         int owned = 0;
         int present = 0;
@@ -91,12 +87,15 @@ class NodeOutageIT {
     }
   }
 
-  private static long counter(PipelineResult result, String name) {
-    long total = 0;
-    for (MetricResult<Long> counter : result.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.named(HarperIO.class, name)).build()).getCounters()) {
-      total += counter.getAttempted();
+  /** Fails with the job's own error when it ended. */
+  private static void assertRunning(PipelineResult result) {
+    if (result.getState().isTerminal()) {
+      try {
+        result.waitUntilFinish();
+      } catch (RuntimeException e) {
+        throw new AssertionError("the sync failed during the outage", e);
+      }
+      throw new AssertionError("the sync ended during the outage: " + result.getState());
     }
-    return total;
   }
 }

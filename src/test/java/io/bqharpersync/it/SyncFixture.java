@@ -23,6 +23,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /** One sync under test: its source table in a BigQuery stand-in, its name, its options. */
@@ -98,6 +102,16 @@ final class SyncFixture {
     String partition = PipelineOptionsFactory.as(BigQuerySourceOptions.class).getPartitionExpression();
     return new CheckpointStore(client, DB, RetryPolicy.defaults())
         .read(new ShardLayout(name, partition, shards), shard);
+  }
+
+  /** The attempted value of a Beam counter of {@code namespace}, summed over steps. */
+  static long counter(PipelineResult result, Class<?> namespace, String name) {
+    long total = 0;
+    for (MetricResult<Long> counter : result.metrics().queryMetrics(MetricsFilter.builder()
+        .addNameFilter(MetricNameFilter.named(namespace, name)).build()).getCounters()) {
+      total += counter.getAttempted();
+    }
+    return total;
   }
 
   /** This sync's dead letters, from every node (replication copies them everywhere). */

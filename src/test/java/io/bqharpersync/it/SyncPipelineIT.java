@@ -21,9 +21,6 @@ import io.bqharpersync.pipeline.Preflight;
 import io.bqharpersync.pipeline.SyncConfig;
 import io.bqharpersync.pipeline.SyncPipeline;
 import io.bqharpersync.source.ReadShardFn;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import io.bqharpersync.record.Cursor;
 import io.bqharpersync.record.Micros;
 import java.time.Duration;
@@ -142,7 +139,7 @@ class SyncPipelineIT {
       assertEquals(2, missingId, "dead letters for a missing id: " + deadLetters);
       assertEquals(2, missingTimestamp, "dead letters for a missing timestamp: " + deadLetters);
       assertFalse(result.getState().isTerminal(), "the sync carries on: " + result.getState());
-      assertTrue(counter(result, "rescanned_rows") > 0,
+      assertTrue(SyncFixture.counter(result, ReadShardFn.class, "rescanned_rows") > 0,
           "late rows came through the trailing re-scan");
     } finally {
       result.cancel();
@@ -178,17 +175,8 @@ class SyncPipelineIT {
     } finally {
       bigquery.server.faults().clear();
     }
-    assertEquals(8, counter(result, "bigquery_retries"), "every injected fault was retried");
+    assertEquals(8, SyncFixture.counter(result, ReadShardFn.class, "bigquery_retries"), "every injected fault was retried");
     assertEveryNodeEqualsSource(sync, Duration.ofSeconds(60));
-  }
-
-  private static long counter(PipelineResult result, String name) {
-    long total = 0;
-    for (MetricResult<Long> counter : result.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.named(ReadShardFn.class, name)).build()).getCounters()) {
-      total += counter.getAttempted();
-    }
-    return total;
   }
 
   @Test
