@@ -34,8 +34,7 @@ public final class CheckpointStore {
     this.client = client;
     this.database = database;
     this.retry = retry;
-    this.live = new LiveNodes(client.connection().nodeCount(), LiveNodes.DOWN_FOR_MILLIS,
-        System::currentTimeMillis);
+    this.live = LiveNodes.of(client.connection().nodeCount());
   }
 
   /** Shard {@code shard}'s checkpoint in {@code layout}, the newest copy any node holds. */

@@ -50,7 +50,6 @@ public final class BatchWriter {
     default void failedOver(int owner, int to) {}
   }
 
-
   private final HarperClient client;
   private final String database;
   private final String table;
@@ -68,13 +67,12 @@ public final class BatchWriter {
     this.syncName = syncName;
     this.retry = retry;
     this.listener = listener;
-    this.live = new LiveNodes(client.connection().nodeCount(), LiveNodes.DOWN_FOR_MILLIS,
-        System::currentTimeMillis);
+    this.live = LiveNodes.of(client.connection().nodeCount());
   }
 
   /**
    * {@code call} on node {@code owner}, retried under the policy while the node answers with a
-   * retriable error; on the next live node when it does not answer at all.
+   * retriable error; on the other live nodes when it does not answer at all.
    */
   private <T> T onLiveNode(int owner, java.util.function.IntFunction<T> call) {
     return live.withRetries(owner, call, retry, listener::retried, listener::failedOver);

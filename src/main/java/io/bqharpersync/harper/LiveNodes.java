@@ -31,6 +31,11 @@ public final class LiveNodes {
   private final LongSupplier clock;
   private final long[] downUntil;
 
+  /** For {@code count} nodes, on the wall clock, each left alone {@link #DOWN_FOR_MILLIS}. */
+  public static LiveNodes of(int count) {
+    return new LiveNodes(count, DOWN_FOR_MILLIS, System::currentTimeMillis);
+  }
+
   public LiveNodes(int count, long downForMillis, LongSupplier clock) {
     this.count = count;
     this.downForMillis = downForMillis;

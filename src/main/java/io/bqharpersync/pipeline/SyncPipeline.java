@@ -58,9 +58,9 @@ public final class SyncPipeline {
     ReadPacing pacing = pipelined(options, config) ? config.reading()
         : config.reading().withoutHoldBack();
     return config.mode() == SyncMode.BACKFILL
-        ? ReadShardFn.backfill(config.syncName(), config.source(), pacing, config.target(),
+        ? ReadShardFn.backfill(config.layout(), config.source(), pacing, config.target(),
             pacing.backfillEnd(now), RetryPolicy.defaults())
-        : ReadShardFn.continuous(config.syncName(), config.source(), pacing, config.target(),
+        : ReadShardFn.continuous(config.layout(), config.source(), pacing, config.target(),
             RetryPolicy.defaults());
   }
 

@@ -43,38 +43,38 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
   /** A backfill: every shard read up to a fixed end, then done. */
   @BoundedPerElement
   public static final class Backfill extends ReadShardFn {
-    Backfill(String syncName, SourceTable source, ReadPacing pacing, HarperTarget checkpoints,
+    Backfill(ShardLayout layout, SourceTable source, ReadPacing pacing, HarperTarget checkpoints,
         Instant end, RetryPolicy retry) {
-      super(syncName, source, pacing, checkpoints, end, retry);
+      super(layout, source, pacing, checkpoints, end, retry);
     }
   }
 
   /** A continuous sync: every shard polled without end. */
   @UnboundedPerElement
   public static final class Continuous extends ReadShardFn {
-    Continuous(String syncName, SourceTable source, ReadPacing pacing, HarperTarget checkpoints,
+    Continuous(ShardLayout layout, SourceTable source, ReadPacing pacing, HarperTarget checkpoints,
         RetryPolicy retry) {
-      super(syncName, source, pacing, checkpoints, null, retry);
+      super(layout, source, pacing, checkpoints, null, retry);
     }
   }
 
   /** Shards read up to {@code end}, then done. */
-  public static ReadShardFn backfill(String syncName, SourceTable source, ReadPacing pacing,
+  public static ReadShardFn backfill(ShardLayout layout, SourceTable source, ReadPacing pacing,
       HarperTarget checkpoints, Instant end, RetryPolicy retry) {
-    return new Backfill(syncName, source, pacing, checkpoints, java.util.Objects.requireNonNull(end),
+    return new Backfill(layout, source, pacing, checkpoints, java.util.Objects.requireNonNull(end),
         retry);
   }
 
   /** Shards polled without end. */
-  public static ReadShardFn continuous(String syncName, SourceTable source, ReadPacing pacing,
+  public static ReadShardFn continuous(ShardLayout layout, SourceTable source, ReadPacing pacing,
       HarperTarget checkpoints, RetryPolicy retry) {
-    return new Continuous(syncName, source, pacing, checkpoints, retry);
+    return new Continuous(layout, source, pacing, checkpoints, retry);
   }
 
   /** How long a shard that is too far ahead of its commits waits before it looks again. */
   private static final org.joda.time.Duration HOLD_BACK = org.joda.time.Duration.millis(100);
 
-  private final String syncName;
+  private final ShardLayout layout;
   private final SourceTable source;
   private final ReadPacing pacing;
   private final HarperTarget checkpointTarget;
@@ -99,9 +99,9 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
   /** Per shard, the last committed page seen in Harper; commits only move forward. */
   private transient Map<Integer, Long> committedPages;
 
-  private ReadShardFn(String syncName, SourceTable source, ReadPacing pacing,
+  private ReadShardFn(ShardLayout layout, SourceTable source, ReadPacing pacing,
       HarperTarget checkpointTarget, Instant end, RetryPolicy retry) {
-    this.syncName = syncName;
+    this.layout = layout;
     this.source = source;
     this.pacing = pacing;
     this.checkpointTarget = checkpointTarget;
@@ -132,11 +132,11 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
   @GetInitialRestriction
   public ShardProgress initialProgress(@Element Integer shard) {
     setup();
-    Optional<ShardCheckpoint> stored = checkpoints.read(layout(), shard);
+    Optional<ShardCheckpoint> stored = checkpoints.read(layout, shard);
     // A shard new to this layout (the shard count or the partition expression changed) starts
     // where the last complete layout left off, not from the start of the table.
     Cursor from = stored.map(ShardCheckpoint::cursor)
-        .orElseGet(() -> checkpoints.floorOfOtherLayouts(layout()).orElse(Cursor.START));
+        .orElseGet(() -> checkpoints.floorOfOtherLayouts(layout).orElse(Cursor.START));
     long nextPage = stored.map(c -> c.pageSeq() + 1).orElse(0L);
     long endMicros = end == null ? ShardProgress.UNBOUNDED : Micros.of(end);
     return ShardProgress.start(from, nextPage, pacing.readWindow().toNanos() / 1000, endMicros,
@@ -228,16 +228,12 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
         : ProcessContinuation.resume();
   }
 
-  private ShardLayout layout() {
-    return new ShardLayout(syncName, source.partition().name(), pacing.shards());
-  }
-
   /** Pages of this shard read but not yet committed. */
   private long pagesInFlight(int shard, ShardProgress progress) {
     // A commit seen once stays true, so Harper is asked only when the last one seen is too far back.
     long committed = committedPages.getOrDefault(shard, -1L);
     if (progress.nextPageSeq() - committed - 1 >= pacing.maxPagesInFlight()) {
-      committed = checkpoints.read(layout(), shard)
+      committed = checkpoints.read(layout, shard)
           .map(ShardCheckpoint::pageSeq).orElse(-1L);
       committedPages.put(shard, committed);
     }

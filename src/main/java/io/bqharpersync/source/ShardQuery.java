@@ -143,12 +143,8 @@ public final class ShardQuery implements Serializable {
   }
 
   private QueryParameterValue cursorId(Cursor after) {
-    if (table.idType() == IdType.INT64) {
-      // An empty id sorts first, as the START cursor does.
-      return QueryParameterValue.int64(
-          after.isStart() || after.id().isEmpty() ? Long.MIN_VALUE : Long.parseLong(after.id()));
-    }
-    return QueryParameterValue.string(after.isStart() ? "" : after.id());
+    // An empty id sorts first, as the START cursor does.
+    return table.idParameter(after.isStart() ? "" : after.id());
   }
 
 

@@ -54,8 +54,7 @@ public final class TableQueries implements Serializable {
     String after = "";
     if (!afterId.isEmpty()) {
       after = " AND " + quote(idColumn) + " > @after_id";
-      params.put("after_id", idType == ShardQuery.IdType.INT64
-          ? QueryParameterValue.int64(Long.parseLong(afterId)) : QueryParameterValue.string(afterId));
+      params.put("after_id", idParameter(afterId));
     }
     params.put("page_limit", QueryParameterValue.int64((long) limit));
     return new QueryStatement("SELECT " + selectList() + "\nFROM " + quote(table) + "\nWHERE "
@@ -92,6 +91,14 @@ public final class TableQueries implements Serializable {
     params.put("upper_ts", QueryParameterValue.timestamp(Micros.of(upper)));
     return new QueryStatement(select + "\nFROM " + quote(table) + "\nWHERE " + quote(cursorColumn)
         + " < @upper_ts AND " + quote(idColumn) + " IS NOT NULL", params);
+  }
+
+  /** An id as a query parameter of the id column's type; "" is before every id. */
+  QueryParameterValue idParameter(String id) {
+    if (idType == ShardQuery.IdType.INT64) {
+      return QueryParameterValue.int64(id.isEmpty() ? Long.MIN_VALUE : Long.parseLong(id));
+    }
+    return QueryParameterValue.string(id);
   }
 
   String selectList() {

@@ -83,7 +83,7 @@ final class SyncFixture {
     try {
       Path file = Path.of("target", "it-harper-password");
       Files.createDirectories(file.getParent());
-      Files.writeString(file, System.getenv().getOrDefault("HARPER_PASSWORD", "harper-local-dev"));
+      Files.writeString(file, LocalHarperCluster.password());
       return file.toAbsolutePath();
     } catch (IOException e) {
       throw new IllegalStateException(e);
