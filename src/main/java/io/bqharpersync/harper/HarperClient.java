@@ -1,5 +1,7 @@
 package io.bqharpersync.harper;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -37,6 +40,8 @@ public final class HarperClient implements AutoCloseable {
 
   private final HarperConnection connection;
   private final OkHttpClient http;
+  /** For whole-table reads: no limit on the call, only on each wait for more of the answer. */
+  private final OkHttpClient streamingHttp;
   private final String authorization;
 
   public HarperClient(HarperConnection connection) {
@@ -55,6 +60,7 @@ public final class HarperClient implements AutoCloseable {
       builder.sslSocketFactory(sslContext(trustManager).getSocketFactory(), trustManager);
     }
     this.http = builder.build();
+    this.streamingHttp = http.newBuilder().callTimeout(Duration.ZERO).build();
   }
 
   public HarperConnection connection() {
@@ -171,6 +177,45 @@ public final class HarperClient implements AutoCloseable {
   }
 
   /**
+   * Reads {@code attributes} of every record whose primary key starts with {@code keyPrefix} ("" for
+   * all) in one {@code search_by_value} request, parsing the answer as it arrives, so a table of
+   * any size is read with one record in memory at a time.
+   *
+   * @return the number of records read
+   */
+  public long forEachRecord(int slot, String database, String table, String primaryKey,
+      String keyPrefix, List<String> attributes, Consumer<JsonNode> each) {
+    ObjectNode body = operation("search_by_value", database, table);
+    body.put("search_attribute", primaryKey);
+    body.put("search_value", keyPrefix + "*");
+    attributes.forEach(body.putArray("get_attributes")::add);
+    String url = connection.node(slot);
+    String where = "search_by_value on node " + slot + " (" + url + ")";
+    Request request = new Request.Builder().url(url).header("Authorization", authorization)
+        .post(RequestBody.create(body.toString(), JSON)).build();
+    try (Response response = streamingHttp.newCall(request).execute()) {
+      ResponseBody responseBody = response.body();
+      if (response.code() < 200 || response.code() >= 300 || responseBody == null) {
+        throw failure(where, response.code(), responseBody == null ? "" : responseBody.string());
+      }
+      long count = 0;
+      try (JsonParser parser = MAPPER.getFactory().createParser(responseBody.byteStream())) {
+        if (parser.nextToken() != JsonToken.START_ARRAY) {
+          throw new HarperException.Permanent(where + " answered something other than a list",
+              response.code(), "not a list");
+        }
+        while (parser.nextToken() == JsonToken.START_OBJECT) {
+          each.accept(parser.readValueAsTree());
+          count++;
+        }
+      }
+      return count;
+    } catch (IOException e) {
+      throw new HarperException.Retriable(where + " failed: " + e, 0, e);
+    }
+  }
+
+  /**
    * Up to {@code limit} records whose primary key is greater than {@code after} ("" for the first
    * records of the table), in key order.
    */
@@ -237,16 +282,21 @@ public final class HarperClient implements AutoCloseable {
       if (status >= 200 && status < 300) {
         return MAPPER.readTree(text);
       }
-      String reason = harperReason(text);
-      if (status == 429 || status >= 500) {
-        throw new HarperException.Retriable(
-            where + " failed with HTTP " + status + ": " + reason, status, null);
-      }
-      throw new HarperException.Permanent(
-          where + " refused with HTTP " + status + ": " + reason, status, reason);
+      throw failure(where, status, text);
     } catch (IOException e) {
       throw new HarperException.Retriable(where + " failed: " + e, 0, e);
     }
+  }
+
+  /** The exception for an answer that is not a success: retriable for 429 and 5xx. */
+  private static HarperException failure(String where, int status, String text) {
+    String reason = harperReason(text);
+    if (status == 429 || status >= 500) {
+      return new HarperException.Retriable(
+          where + " failed with HTTP " + status + ": " + reason, status, null);
+    }
+    return new HarperException.Permanent(
+        where + " refused with HTTP " + status + ": " + reason, status, reason);
   }
 
   private static String harperReason(String text) {

@@ -5,6 +5,7 @@ import static io.bqharpersync.options.OptionChecks.oneOf;
 import static io.bqharpersync.options.OptionChecks.orDefault;
 import static io.bqharpersync.options.OptionChecks.positiveDuration;
 
+import io.bqharpersync.audit.AuditSettings;
 import io.bqharpersync.checkpoint.ShardLayout;
 import io.bqharpersync.harper.HarperTarget;
 import io.bqharpersync.harper.WriteTuning;
@@ -26,7 +27,8 @@ public record SyncConfig(
     SourceTable source,
     ReadPacing reading,
     HarperTarget target,
-    WriteTuning writing) implements Serializable {
+    WriteTuning writing,
+    AuditSettings audit) implements Serializable {
 
   /** Checks every option; the first error names its option and nothing has been contacted yet. */
   public static SyncConfig from(SyncOptions options) {
@@ -39,7 +41,8 @@ public record SyncConfig(
         source,
         ReadPacing.from(options),
         HarperTarget.from(options, requestTimeout),
-        WriteTuning.from(options));
+        WriteTuning.from(options),
+        AuditSettings.from(options));
   }
 
   /** How this sync splits its table; its checkpoints belong to it. */
@@ -48,11 +51,11 @@ public record SyncConfig(
   }
 
   SyncConfig withSource(SourceTable resolved) {
-    return new SyncConfig(syncName, mode, resolved, reading, target, writing);
+    return new SyncConfig(syncName, mode, resolved, reading, target, writing, audit);
   }
 
   SyncConfig withTarget(HarperTarget resolved) {
-    return new SyncConfig(syncName, mode, source, reading, resolved, writing);
+    return new SyncConfig(syncName, mode, source, reading, resolved, writing, audit);
   }
 
   @Override

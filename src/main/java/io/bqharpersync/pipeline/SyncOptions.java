@@ -1,5 +1,6 @@
 package io.bqharpersync.pipeline;
 
+import io.bqharpersync.options.AuditOptions;
 import io.bqharpersync.options.BigQuerySourceOptions;
 import io.bqharpersync.options.HarperTargetOptions;
 import io.bqharpersync.options.HarperWriteOptions;
@@ -17,7 +18,8 @@ import org.apache.beam.sdk.options.Description;
  * like {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h} or ISO-8601 ({@code PT30S}).
  */
 public interface SyncOptions
-    extends BigQuerySourceOptions, ShardReadOptions, HarperTargetOptions, HarperWriteOptions {
+    extends BigQuerySourceOptions, ShardReadOptions, HarperTargetOptions, HarperWriteOptions,
+        AuditOptions {
   @Description("Name of this sync; its checkpoints and dead letters are kept under it. "
       + "Default: the source table's name.")
   String getSyncName();

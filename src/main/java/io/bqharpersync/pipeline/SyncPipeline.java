@@ -1,5 +1,6 @@
 package io.bqharpersync.pipeline;
 
+import io.bqharpersync.audit.AuditPeriodically;
 import io.bqharpersync.checkpoint.CommitCheckpoints;
 import io.bqharpersync.checkpoint.ShardCheckpoint;
 import io.bqharpersync.harper.HarperIO;
@@ -36,6 +37,10 @@ public final class SyncPipeline {
   /** The pipeline for an already checked configuration; {@code now} fixes a backfill's end. */
   public static PCollection<ShardCheckpoint> build(Pipeline pipeline, SyncConfig config,
       Instant now) {
+    if (config.mode() == SyncMode.CONTINUOUS && config.audit().periodic()) {
+      // Beside the sync: each node compared with the source, what it lacks rewritten.
+      pipeline.apply("AuditNodes", AuditPeriodically.of(config));
+    }
     return pipeline
         // 1. One element per shard; nothing else is shared between them.
         .apply("SeedShards", Create.of(shardNumbers(config.reading().shards())))

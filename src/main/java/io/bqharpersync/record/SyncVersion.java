@@ -32,6 +32,14 @@ public final class SyncVersion {
     return row.put(FIELD, of(micros, row.toString()));
   }
 
+  /** The cursor timestamp (micros) a version was made from; see {@link #of}. */
+  public static long micros(String version) {
+    if (version.length() < 16) {
+      throw new IllegalArgumentException("not a sync version: " + version);
+    }
+    return Long.parseUnsignedLong(version.substring(0, 16), 16) ^ Long.MIN_VALUE;
+  }
+
   /** Fixed width, and offset by 2^63 so that negative numbers sort before positive ones. */
   private static String hex(long value) {
     String digits = Long.toHexString(value ^ Long.MIN_VALUE);

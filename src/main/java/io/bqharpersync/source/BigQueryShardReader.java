@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import java.util.Set;
 
 /**
@@ -138,6 +140,25 @@ public final class BigQueryShardReader {
   /** See {@link TableQueries#window}. */
   public List<SourceRow> window(TableQueries table, Instant lower, Instant upper) {
     return rows(table, table.window(lower, upper));
+  }
+
+  /**
+   * Folds every row of a statement into a fresh {@code start()}, one result page in memory at a
+   * time, for statements whose result may be larger than memory. A retried query folds into a new
+   * value from the start, so no row counts twice.
+   */
+  public <T> T fold(TableQueries table, QueryStatement statement, Supplier<T> start,
+      BiConsumer<T, SourceRow> add) {
+    QueryJobConfiguration config = configuration(statement, false);
+    return retry.run(() -> {
+      TableResult result = runQuery(config);
+      FieldList fields = result.getSchema().getFields();
+      T value = start.get();
+      for (FieldValueList row : result.iterateAll()) {
+        add.accept(value, BigQueryRows.toSourceRow(fields, row, table.idColumn(), table.cursorColumn()));
+      }
+      return value;
+    }, BigQueryShardReader::isRetriable, onRetry);
   }
 
   private List<SourceRow> rows(TableQueries table, QueryStatement statement) {

@@ -86,6 +86,58 @@ public final class TableQueries implements Serializable {
         + ts + " >= @lower_ts AND " + ts + " <= @upper_ts", params);
   }
 
+  /**
+   * Each key's newest row (greatest cursor timestamp; every row that ties there), for keys whose
+   * newest row lies in {@code [from, until)}, in key order. The content audit compares Harper with
+   * these. {@code from} null reads from the table's start and {@code until} null to its end;
+   * {@code keyBuckets}, when given, keeps only keys whose {@link #keyBucket} is one of them.
+   *
+   * <p>Only rows at or after {@code from} are read: a key whose newest row is older has no row
+   * there, and a newer row of a key beyond {@code until} still takes the key out of the window.
+   */
+  public QueryStatement newestRows(Instant from, Instant until, int bucketCount,
+      List<Integer> keyBuckets) {
+    String ts = quote(cursorColumn);
+    String id = quote(idColumn);
+    Map<String, QueryParameterValue> params = new LinkedHashMap<>();
+    StringBuilder where = new StringBuilder(id + " IS NOT NULL");
+    if (from != null) {
+      where.append(" AND ").append(ts).append(" >= @from_ts");
+      params.put("from_ts", QueryParameterValue.timestamp(Micros.of(from)));
+    }
+    if (keyBuckets != null) {
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < keyBuckets.size(); i++) {
+        names.add("@key_bucket_" + i);
+        params.put("key_bucket_" + i, QueryParameterValue.int64((long) keyBuckets.get(i)));
+      }
+      where.append(" AND ").append(keyBucket(bucketCount)).append(" IN (")
+          .append(String.join(", ", names)).append(")");
+    }
+    String newest = ts + " = sync_newest_ts";
+    if (until != null) {
+      newest += " AND " + ts + " < @until_ts";
+      params.put("until_ts", QueryParameterValue.timestamp(Micros.of(until)));
+    }
+    return new QueryStatement("SELECT " + selectList() + "\nFROM (SELECT " + selectList()
+        + ", MAX(" + ts + ") OVER (PARTITION BY " + id + ") AS sync_newest_ts\n  FROM "
+        + quote(table) + "\n  WHERE " + where + ")\nWHERE " + newest + "\nORDER BY " + id, params);
+  }
+
+  /**
+   * A key's bucket among {@code bucketCount}: {@code MOD(FARM_FINGERPRINT(key), bucketCount)},
+   * between {@code -(bucketCount - 1)} and {@code bucketCount - 1}; see {@link #keyBucket(String,
+   * int)}.
+   */
+  private String keyBucket(int bucketCount) {
+    return "MOD(FARM_FINGERPRINT(CAST(" + quote(idColumn) + " AS STRING)), " + bucketCount + ")";
+  }
+
+  /** The bucket SQL gives {@code key} ({@link #newestRows}); Java's % truncates as MOD does. */
+  public static int keyBucket(String key, int bucketCount) {
+    return (int) (BucketDigest.fingerprint(key) % bucketCount);
+  }
+
   private QueryStatement before(String select, Instant upper) {
     Map<String, QueryParameterValue> params = new LinkedHashMap<>();
     params.put("upper_ts", QueryParameterValue.timestamp(Micros.of(upper)));

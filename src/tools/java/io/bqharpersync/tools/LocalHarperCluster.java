@@ -60,6 +60,15 @@ public final class LocalHarperCluster {
     script("start-node", number);
   }
 
+  /** Cuts node {@code number}'s replication links; it keeps serving its own reads and writes. */
+  public static void partitionNode(int number) {
+    script("partition", number);
+  }
+
+  public static void healNode(int number) {
+    script("heal", number);
+  }
+
   private static void script(String command, int number) {
     try {
       Process process =

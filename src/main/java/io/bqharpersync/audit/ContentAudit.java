@@ -1,0 +1,329 @@
+package io.bqharpersync.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bqharpersync.audit.SourceVersions.Newest;
+import io.bqharpersync.harper.DeadLetter;
+import io.bqharpersync.harper.HarperClient;
+import io.bqharpersync.harper.HarperException;
+import io.bqharpersync.pipeline.SyncConfig;
+import io.bqharpersync.record.SyncVersion;
+import io.bqharpersync.retry.RetryPolicy;
+import io.bqharpersync.source.BigQueryShardReader;
+import io.bqharpersync.source.TableQueries;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Compares the content of every Harper node with the source, key by key, in bounded memory, and
+ * with {@code repair} rewrites on a node exactly the keys it lacks or holds stale.
+ *
+ * <p>What is compared: for every key whose newest source row lies in the {@link AuditWindow}, the
+ * version the sync gives that row ({@link SyncVersion}: its cursor timestamp and a fingerprint of
+ * its synced columns) against the version the node holds. Harper writes a row and its version in
+ * one put, so equal versions mean equal content.
+ *
+ * <p>How, per window:
+ * <ol>
+ *   <li>Digest pass: the source's newest rows are read once (key order) and every node's (key,
+ *       version) pairs once, each side summed into {@value #BUCKETS} key buckets per sign ({@link
+ *       VersionDigests}). Nodes that agree are done after this one read.
+ *   <li>Listing pass, only for buckets that differ, in chunks of at most {@link #listLimit} keys:
+ *       the source's rows and each differing node's pairs for those buckets alone, compared key by
+ *       key. A key the source has and the node lacks in the window is looked up on the node by id,
+ *       to tell missing from stale.
+ *   <li>Keys still wrong after {@code settle} (replication is asynchronous) are named: missing,
+ *       stale, or extra (the node holds a key or a version the source does not). Keys whose row
+ *       Harper refused are in the dead letters and are not drift.
+ *   <li>Repair writes the source's newest row of each missing and stale key to that node through
+ *       {@code SyncUpsert}, so it never replaces a newer row; Harper replicates it on. Extra keys
+ *       are reported, not deleted: the sync does not propagate deletes.
+ * </ol>
+ * Each node's outcome is a row of {@code SyncAudit}.
+ */
+public final class ContentAudit {
+  /** Key buckets per sign: two longs each per side, 1 MB in all, whatever the table's size. */
+  static final int BUCKETS = 1 << 15;
+  /** Buckets per listing query: each is one query parameter. */
+  private static final int BUCKETS_PER_CHUNK = 1000;
+  private static final int LOOKUP_BATCH = 500;
+  public static final String AUDIT_TABLE = "SyncAudit";
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final SyncConfig config;
+  private final BigQueryShardReader reader;
+  private final HarperClient harper;
+  private final String idPrefix;
+  private final Duration settle;
+  private final int listLimit;
+  private final TableQueries queries;
+
+  /**
+   * @param idPrefix only Harper keys starting with this are compared (a table shared by syncs)
+   * @param settle how long a differing key is looked up again before it counts as drift
+   * @param listLimit the most keys of one side held in memory at once by a listing pass
+   */
+  public ContentAudit(SyncConfig config, BigQueryShardReader reader, HarperClient harper,
+      String idPrefix, Duration settle, int listLimit) {
+    this.config = config;
+    this.reader = reader;
+    this.harper = harper;
+    this.idPrefix = idPrefix;
+    this.settle = settle;
+    this.listLimit = listLimit;
+    this.queries = config.source().queries();
+  }
+
+  public List<NodeAudit> run(AuditWindow window, boolean repair) {
+    VersionDigests source = SourceVersions.fold(reader, queries,
+        queries.newestRows(window.from(), window.until(), BUCKETS, null),
+        () -> new VersionDigests(BUCKETS), (digests, row) -> {
+          if (row.key().startsWith(idPrefix)) {
+            digests.add(row.key(), row.version());
+          }
+        });
+    List<NodeAudit> audits = new ArrayList<>();
+    List<Set<Integer>> differing = new ArrayList<>();
+    TreeSet<Integer> anyDiffering = new TreeSet<>();
+    Map<Integer, Long> bucketSizes = new HashMap<>();
+    for (int slot = 0; slot < harper.connection().nodeCount(); slot++) {
+      VersionDigests node = new VersionDigests(BUCKETS);
+      NodeVersions.forEach(harper, slot, database(), table(), idColumn(), idPrefix, window,
+          node::add);
+      NodeAudit audit = new NodeAudit(slot, window);
+      audit.sourceKeys = source.total();
+      audit.nodeKeys = node.total();
+      Set<Integer> buckets = new HashSet<>(node.differing(source));
+      for (int bucket : buckets) {
+        bucketSizes.merge(bucket, Math.max(source.count(bucket), node.count(bucket)), Math::max);
+      }
+      anyDiffering.addAll(buckets);
+      differing.add(buckets);
+      audits.add(audit);
+    }
+    if (!anyDiffering.isEmpty()) {
+      Set<String> deadLettered = deadLetteredKeys();
+      for (List<Integer> chunk : chunks(anyDiffering, bucketSizes)) {
+        Map<String, Newest> sourceRows = SourceVersions.fold(reader, queries,
+            queries.newestRows(window.from(), null, BUCKETS, chunk), HashMap::new,
+            (rows, row) -> rows.put(row.key(), row));
+        for (NodeAudit audit : audits) {
+          Set<Integer> buckets = new HashSet<>(chunk);
+          buckets.retainAll(differing.get(audit.slot));
+          if (!buckets.isEmpty()) {
+            compare(audit, buckets, sourceRows, deadLettered, repair);
+          }
+        }
+      }
+    }
+    audits.forEach(this::record);
+    return audits;
+  }
+
+  /** Names the missing, stale and extra keys of {@code buckets} on one node, and repairs them. */
+  private void compare(NodeAudit audit, Set<Integer> buckets, Map<String, Newest> sourceRows,
+      Set<String> deadLettered, boolean repair) {
+    Map<String, String> held = new HashMap<>();
+    NodeVersions.forEach(harper, audit.slot, database(), table(), idColumn(), idPrefix,
+        audit.window, (key, version) -> {
+          if (buckets.contains(TableQueries.keyBucket(key, BUCKETS))) {
+            held.put(key, version);
+          }
+        });
+    List<Newest> wrong = new ArrayList<>();
+    for (Newest row : sourceRows.values()) {
+      if (audit.window.contains(row.micros()) && row.key().startsWith(idPrefix)
+          && buckets.contains(TableQueries.keyBucket(row.key(), BUCKETS))
+          && row.version().compareTo(held.getOrDefault(row.key(), "")) > 0) {
+        wrong.add(row);
+      }
+    }
+    for (Map.Entry<String, String> entry : held.entrySet()) {
+      Newest row = sourceRows.get(entry.getKey());
+      // A key whose newest source row is beyond the window is on its way; not this audit's.
+      if (row == null || (!audit.window.isAfter(row.micros())
+          && entry.getValue().compareTo(row.version()) > 0)) {
+        audit.extra.add(entry.getKey());
+      }
+    }
+    held.clear();
+    List<Newest> behind = settle(audit.slot, wrong, audit);
+    List<Newest> toRepair = new ArrayList<>();
+    for (Newest row : behind) {
+      if (deadLettered.contains(row.key())) {
+        audit.deadLettered++;
+      } else {
+        toRepair.add(row);
+      }
+    }
+    if (repair && !toRepair.isEmpty()) {
+      upsert(audit.slot, toRepair);
+      Map<String, String> now = versionsOn(audit.slot, toRepair);
+      for (Newest row : toRepair) {
+        if (row.version().compareTo(now.getOrDefault(row.key(), "")) <= 0) {
+          audit.repaired++;
+        }
+      }
+    }
+  }
+
+  /**
+   * Looks up on the node each key it held wrong, again every second until {@code settle} ends, and
+   * names those still behind the source as missing or stale (a node ahead of the source is extra).
+   */
+  private List<Newest> settle(int slot, List<Newest> wrong, NodeAudit audit) {
+    long deadline = System.nanoTime() + settle.toNanos();
+    List<Newest> behind = wrong;
+    Map<String, String> held;
+    while (true) {
+      held = versionsOn(slot, behind);
+      List<Newest> still = new ArrayList<>();
+      for (Newest row : behind) {
+        String version = held.get(row.key());
+        if (version == null || version.compareTo(row.version()) < 0) {
+          still.add(row);
+        } else if (version.compareTo(row.version()) > 0) {
+          audit.extra.add(row.key());
+        }
+      }
+      behind = still;
+      if (behind.isEmpty() || System.nanoTime() >= deadline) {
+        break;
+      }
+      sleep(Duration.ofSeconds(1));
+    }
+    for (Newest row : behind) {
+      if (held.containsKey(row.key())) {
+        audit.stale.add(row.key());
+      } else {
+        audit.missing.add(row.key());
+      }
+    }
+    return behind;
+  }
+
+  /** The version node {@code slot} holds for each of these keys ("" for a row without one). */
+  private Map<String, String> versionsOn(int slot, List<Newest> rows) {
+    Map<String, String> versions = new HashMap<>();
+    for (int from = 0; from < rows.size(); from += LOOKUP_BATCH) {
+      List<String> keys = new ArrayList<>();
+      for (Newest row : rows.subList(from, Math.min(rows.size(), from + LOOKUP_BATCH))) {
+        keys.add(row.key());
+      }
+      List<JsonNode> found = retry().run(() -> harper.searchById(slot, database(), table(), keys),
+          HarperException::isRetriable, () -> {});
+      for (JsonNode row : found) {
+        versions.put(NodeVersions.key(row.path(idColumn())), row.path(SyncVersion.FIELD).asText(""));
+      }
+    }
+    return versions;
+  }
+
+  private void upsert(int slot, List<Newest> rows) {
+    for (int from = 0; from < rows.size(); from += LOOKUP_BATCH) {
+      List<String> batch = new ArrayList<>();
+      for (Newest row : rows.subList(from, Math.min(rows.size(), from + LOOKUP_BATCH))) {
+        batch.add(row.json().toString());
+      }
+      retry().run(() -> harper.conditionalUpsert(slot, database(), table(), batch),
+          HarperException::isRetriable, () -> {});
+    }
+  }
+
+  /** Groups differing buckets so that one listing pass holds at most {@link #listLimit} keys. */
+  private List<List<Integer>> chunks(TreeSet<Integer> buckets, Map<Integer, Long> sizes) {
+    List<List<Integer>> chunks = new ArrayList<>();
+    List<Integer> chunk = new ArrayList<>();
+    long keys = 0;
+    for (int bucket : buckets) {
+      long size = sizes.getOrDefault(bucket, 0L);
+      if (!chunk.isEmpty() && (keys + size > listLimit || chunk.size() == BUCKETS_PER_CHUNK)) {
+        chunks.add(chunk);
+        chunk = new ArrayList<>();
+        keys = 0;
+      }
+      chunk.add(bucket);
+      keys += size;
+    }
+    if (!chunk.isEmpty()) {
+      chunks.add(chunk);
+    }
+    return chunks;
+  }
+
+  /** Keys of this sync's dead letters: Harper refused their row, so no node holds it. */
+  private Set<String> deadLetteredKeys() {
+    Set<String> keys = new HashSet<>();
+    DeadLetter.scan(harper, 0, database(), config.syncName(), letter -> {
+      if (letter.hasNonNull("sourceId")) {
+        keys.add(letter.path("sourceId").asText());
+      }
+    });
+    return keys;
+  }
+
+  private void record(NodeAudit audit) {
+    Instant now = Instant.now();
+    ObjectNode row = MAPPER.createObjectNode();
+    row.put("id", config.syncName() + "/node" + audit.slot + "/" + now);
+    row.put("timestamp", now.toString());
+    row.put("syncName", config.syncName());
+    row.put("node", harper.connection().node(audit.slot));
+    row.put("windowFrom", audit.window.from() == null ? null : audit.window.from().toString());
+    row.put("windowUntil", audit.window.until().toString());
+    row.put("sourceCount", audit.sourceKeys);
+    row.put("harperCount", audit.nodeKeys);
+    row.put("delta", audit.nodeKeys - audit.sourceKeys);
+    row.put("missing", audit.missing.count());
+    row.put("stale", audit.stale.count());
+    row.put("extra", audit.extra.count());
+    row.put("deadLettered", audit.deadLettered);
+    row.put("repaired", audit.repaired);
+    row.put("status", audit.status());
+    ObjectNode keys = row.putObject("keys");
+    named(keys, "missing", audit.missing);
+    named(keys, "stale", audit.stale);
+    named(keys, "extra", audit.extra);
+    retry().run(() -> harper.upsert(audit.slot, database(), AUDIT_TABLE, List.of(row.toString())),
+        HarperException::isRetriable, () -> {});
+  }
+
+  /** The first keys of a kind, enough to start from; the log and the report name more. */
+  private static void named(ObjectNode keys, String kind, NodeAudit.Named named) {
+    List<String> first = named.keys().subList(0, Math.min(100, named.keys().size()));
+    first.forEach(keys.putArray(kind)::add);
+  }
+
+  private RetryPolicy retry() {
+    return config.writing().retry();
+  }
+
+  private String database() {
+    return config.target().database();
+  }
+
+  private String table() {
+    return config.target().table();
+  }
+
+  private String idColumn() {
+    return config.source().idColumn();
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}
