@@ -7,12 +7,21 @@ import io.bqharpersync.source.BigQueryShardReader;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.apache.beam.sdk.coders.InstantCoder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.state.StateSpec;
+import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.PeriodicImpulse;
+import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.slf4j.Logger;
@@ -41,11 +50,18 @@ public final class AuditPeriodically extends PTransform<PBegin, PCollection<Inte
     return input
         .apply("EveryAuditInterval", PeriodicImpulse.create()
             .withInterval(org.joda.time.Duration.millis(config.audit().interval().toMillis())))
+        // One key, so that audits run one at a time even when one outlasts the interval.
+        .apply("OneAuditAtATime", WithKeys.of(config.syncName()))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), InstantCoder.of()))
         .apply("AuditAndRepairNodes", ParDo.of(new AuditFn(config)));
   }
 
   /** Runs one audit per tick; emits how many keys it found wrong on any node. */
-  static final class AuditFn extends DoFn<org.joda.time.Instant, Integer> {
+  static final class AuditFn extends DoFn<KV<String, org.joda.time.Instant>, Integer> {
+    /** Stateful only to be serial per key; the progress itself lives in Harper. */
+    @StateId("runs")
+    private final StateSpec<ValueState<Long>> runsSpec = StateSpecs.value(VarLongCoder.of());
+
     private static final Logger LOG = LoggerFactory.getLogger(AuditPeriodically.class);
     private final SyncConfig config;
     private final Counter missing = Metrics.counter(AuditPeriodically.class, "audit_missing_keys");
@@ -68,9 +84,11 @@ public final class AuditPeriodically extends PTransform<PBegin, PCollection<Inte
     }
 
     @ProcessElement
-    public void process(OutputReceiver<Integer> out) {
+    public void process(@StateId("runs") ValueState<Long> runsSoFar, OutputReceiver<Integer> out) {
       try {
         audit(out);
+        Long before = runsSoFar.read();
+        runsSoFar.write(before == null ? 1 : before + 1);
       } catch (RuntimeException e) {
         // An audit that cannot finish (a node down, BigQuery unavailable) must not stop the sync;
         // its window stays unaudited, so the next tick tries it again.
@@ -85,8 +103,7 @@ public final class AuditPeriodically extends PTransform<PBegin, PCollection<Inte
       if (window.isEmpty()) {
         return;
       }
-      ContentAudit audit = new ContentAudit(config, reader, harper, "", config.audit().settle(),
-          config.audit().listLimit());
+      ContentAudit audit = new ContentAudit(config, reader, harper);
       List<NodeAudit> nodes = audit.run(window.get(), true);
       int wrong = 0;
       for (NodeAudit node : nodes) {

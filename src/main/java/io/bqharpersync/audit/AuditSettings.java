@@ -12,12 +12,13 @@ import java.time.Duration;
  *
  * @param interval how often a continuous job audits; zero for never
  */
-public record AuditSettings(Duration interval, Duration settle, int listLimit)
+public record AuditSettings(Duration interval, Duration settle, String idPrefix, int listLimit)
     implements Serializable {
   public static AuditSettings from(AuditOptions options) {
     return new AuditSettings(
         duration("auditInterval", options.getAuditInterval()),
         duration("auditSettle", options.getAuditSettle()),
+        options.getAuditIdPrefix() == null ? "" : options.getAuditIdPrefix(),
         inRange("auditListLimit", options.getAuditListLimit(), 1_000, 10_000_000));
   }
 

@@ -66,19 +66,14 @@ public final class ContentAudit {
   private final int listLimit;
   private final TableQueries queries;
 
-  /**
-   * @param idPrefix only Harper keys starting with this are compared (a table shared by syncs)
-   * @param settle how long a differing key is looked up again before it counts as drift
-   * @param listLimit the most keys of one side held in memory at once by a listing pass
-   */
-  public ContentAudit(SyncConfig config, BigQueryShardReader reader, HarperClient harper,
-      String idPrefix, Duration settle, int listLimit) {
+  /** An audit as {@code config.audit()} says: its key prefix, settle time and list limit. */
+  public ContentAudit(SyncConfig config, BigQueryShardReader reader, HarperClient harper) {
     this.config = config;
     this.reader = reader;
     this.harper = harper;
-    this.idPrefix = idPrefix;
-    this.settle = settle;
-    this.listLimit = listLimit;
+    this.idPrefix = config.audit().idPrefix();
+    this.settle = config.audit().settle();
+    this.listLimit = config.audit().listLimit();
     this.queries = config.source().queries();
   }
 

@@ -34,12 +34,6 @@ public final class DriftCheck {
     boolean getRepair();
 
     void setRepair(boolean value);
-
-    @Description("Compare only Harper rows whose id starts with this (a table shared by syncs).")
-    @Default.String("")
-    String getIdPrefix();
-
-    void setIdPrefix(String value);
   }
 
   private DriftCheck() {}
@@ -83,8 +77,7 @@ public final class DriftCheck {
         AuditWindow window = new AuditWindow(null, until.get());
         System.out.println("drift check of " + config.syncName() + ": keys whose newest row is in "
             + window);
-        ContentAudit audit = new ContentAudit(config, reader, harper, options.getIdPrefix(),
-            config.audit().settle(), config.audit().listLimit());
+        ContentAudit audit = new ContentAudit(config, reader, harper);
         List<NodeAudit> nodes = audit.run(window, options.getRepair());
         for (NodeAudit node : nodes) {
           System.out.println("  " + node);

@@ -22,6 +22,13 @@ public interface AuditOptions extends PipelineOptions {
 
   void setAuditSettle(String value);
 
+  @Description("Audit only Harper keys that start with this: for a table that several syncs, or "
+      + "other writers, share. Default: every key of the table.")
+  @Default.String("")
+  String getAuditIdPrefix();
+
+  void setAuditIdPrefix(String value);
+
   @Description("The most keys of one side an audit holds in memory at once when it lists the "
       + "keys of differing buckets; more differing keys take more passes, not more memory.")
   @Default.Integer(200_000)

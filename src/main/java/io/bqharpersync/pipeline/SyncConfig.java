@@ -54,6 +54,10 @@ public record SyncConfig(
     return new SyncConfig(syncName, mode, resolved, reading, target, writing, audit);
   }
 
+  public SyncConfig withAudit(AuditSettings settings) {
+    return new SyncConfig(syncName, mode, source, reading, target, writing, settings);
+  }
+
   SyncConfig withTarget(HarperTarget resolved) {
     return new SyncConfig(syncName, mode, source, reading, resolved, writing, audit);
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bqharpersync.audit.AuditSettings;
 import io.bqharpersync.audit.AuditWindow;
 import io.bqharpersync.audit.ContentAudit;
 import io.bqharpersync.audit.DriftCheck;
@@ -141,8 +142,8 @@ class ContentAuditIT {
 
   private static ContentAudit audit(SyncConfig config, BigQueryShardReader reader,
       HarperClient harper, int settleSeconds) {
-    return new ContentAudit(config, reader, harper, config.syncName(),
-        Duration.ofSeconds(settleSeconds), 200_000);
+    return new ContentAudit(config.withAudit(new AuditSettings(Duration.ZERO,
+        Duration.ofSeconds(settleSeconds), config.syncName(), 200_000)), reader, harper);
   }
 
   /** The row with other content and a version one microsecond older than the one it holds. */
