@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -110,22 +111,28 @@ public final class ContentAudit {
         Map<String, Newest> sourceRows = SourceVersions.fold(reader, queries,
             queries.newestRows(window.from(), null, BUCKETS, chunk), HashMap::new,
             (rows, row) -> rows.put(row.key(), row));
+        Map<NodeAudit, List<Newest>> wrong = new LinkedHashMap<>();
         for (NodeAudit audit : audits) {
           Set<Integer> buckets = new HashSet<>(chunk);
           buckets.retainAll(differing.get(audit.slot));
           if (!buckets.isEmpty()) {
-            compare(audit, buckets, sourceRows, deadLettered, repair);
+            wrong.put(audit, compare(audit, buckets, sourceRows));
           }
         }
+        settle(wrong);
+        wrong.forEach((audit, behind) -> name(audit, behind, deadLettered, repair));
       }
     }
     audits.forEach(this::record);
     return audits;
   }
 
-  /** Names the missing, stale and extra keys of {@code buckets} on one node, and repairs them. */
-  private void compare(NodeAudit audit, Set<Integer> buckets, Map<String, Newest> sourceRows,
-      Set<String> deadLettered, boolean repair) {
+  /**
+   * The source rows of {@code buckets} that one node holds older or not at all; names the keys it
+   * holds that the source does not (extra) on the way.
+   */
+  private List<Newest> compare(NodeAudit audit, Set<Integer> buckets,
+      Map<String, Newest> sourceRows) {
     Map<String, String> held = new HashMap<>();
     NodeVersions.forEach(harper, audit.slot, database(), table(), idColumn(), idPrefix,
         audit.window, (key, version) -> {
@@ -149,15 +156,54 @@ public final class ContentAudit {
         audit.extra.add(entry.getKey());
       }
     }
-    held.clear();
-    List<Newest> behind = settle(audit.slot, wrong, audit);
+    return wrong;
+  }
+
+  /**
+   * Looks up, on its node, each key a node held wrong, again every second until {@code settle}
+   * ends (one wait for every node), keeping in {@code wrong} only the rows still behind.
+   */
+  private void settle(Map<NodeAudit, List<Newest>> wrong) {
+    long deadline = System.nanoTime() + settle.toNanos();
+    while (true) {
+      boolean anyBehind = false;
+      for (Map.Entry<NodeAudit, List<Newest>> node : wrong.entrySet()) {
+        Map<String, String> held = versionsOn(node.getKey().slot, node.getValue());
+        List<Newest> behind = new ArrayList<>();
+        for (Newest row : node.getValue()) {
+          String version = held.get(row.key());
+          if (version == null || version.compareTo(row.version()) < 0) {
+            behind.add(row);
+          } else if (version.compareTo(row.version()) > 0) {
+            node.getKey().extra.add(row.key());
+          }
+        }
+        node.setValue(behind);
+        anyBehind |= !behind.isEmpty();
+      }
+      if (!anyBehind || System.nanoTime() >= deadline) {
+        return;
+      }
+      sleep(Duration.ofSeconds(1));
+    }
+  }
+
+  /** Names a node's keys still behind as missing or stale, and rewrites them there if asked. */
+  private void name(NodeAudit audit, List<Newest> behind, Set<String> deadLettered,
+      boolean repair) {
+    Map<String, String> held = versionsOn(audit.slot, behind);
     List<Newest> toRepair = new ArrayList<>();
     for (Newest row : behind) {
       if (deadLettered.contains(row.key())) {
         audit.deadLettered++;
-      } else {
-        toRepair.add(row);
+        continue;
       }
+      if (held.containsKey(row.key())) {
+        audit.stale.add(row.key());
+      } else {
+        audit.missing.add(row.key());
+      }
+      toRepair.add(row);
     }
     if (repair && !toRepair.isEmpty()) {
       upsert(audit.slot, toRepair);
@@ -168,41 +214,6 @@ public final class ContentAudit {
         }
       }
     }
-  }
-
-  /**
-   * Looks up on the node each key it held wrong, again every second until {@code settle} ends, and
-   * names those still behind the source as missing or stale (a node ahead of the source is extra).
-   */
-  private List<Newest> settle(int slot, List<Newest> wrong, NodeAudit audit) {
-    long deadline = System.nanoTime() + settle.toNanos();
-    List<Newest> behind = wrong;
-    Map<String, String> held;
-    while (true) {
-      held = versionsOn(slot, behind);
-      List<Newest> still = new ArrayList<>();
-      for (Newest row : behind) {
-        String version = held.get(row.key());
-        if (version == null || version.compareTo(row.version()) < 0) {
-          still.add(row);
-        } else if (version.compareTo(row.version()) > 0) {
-          audit.extra.add(row.key());
-        }
-      }
-      behind = still;
-      if (behind.isEmpty() || System.nanoTime() >= deadline) {
-        break;
-      }
-      sleep(Duration.ofSeconds(1));
-    }
-    for (Newest row : behind) {
-      if (held.containsKey(row.key())) {
-        audit.stale.add(row.key());
-      } else {
-        audit.missing.add(row.key());
-      }
-    }
-    return behind;
   }
 
   /** The version node {@code slot} holds for each of these keys ("" for a row without one). */
