@@ -66,6 +66,13 @@ public final class ContentAudit {
   private final Duration settle;
   private final int listLimit;
   private final TableQueries queries;
+  /** Where the last run's time went: reading the source, reading nodes, waiting to settle. */
+  private long sourceNanos;
+  private long nodeNanos;
+  private long settleNanos;
+
+  /** Seconds the last {@link #run} spent on each side, for the benchmark and the log. */
+  public record Cost(double sourceSeconds, double nodeSeconds, double settleSeconds) {}
 
   /** An audit as {@code config.audit()} says: its key prefix, settle time and list limit. */
   public ContentAudit(SyncConfig config, BigQueryShardReader reader, HarperClient harper) {
@@ -78,7 +85,15 @@ public final class ContentAudit {
     this.queries = config.source().queries();
   }
 
+  public Cost lastCost() {
+    return new Cost(sourceNanos / 1e9, nodeNanos / 1e9, settleNanos / 1e9);
+  }
+
   public List<NodeAudit> run(AuditWindow window, boolean repair) {
+    sourceNanos = 0;
+    nodeNanos = 0;
+    settleNanos = 0;
+    long started = System.nanoTime();
     VersionDigests source = SourceVersions.fold(reader, queries,
         queries.newestRows(window.from(), window.until(), BUCKETS, null),
         () -> new VersionDigests(BUCKETS), (digests, row) -> {
@@ -86,14 +101,18 @@ public final class ContentAudit {
             digests.add(row.key(), row.version());
           }
         });
+    sourceNanos += System.nanoTime() - started;
     List<NodeAudit> audits = new ArrayList<>();
     List<Set<Integer>> differing = new ArrayList<>();
+    List<VersionDigests> nodeDigests = new ArrayList<>();
     TreeSet<Integer> anyDiffering = new TreeSet<>();
     Map<Integer, Long> bucketSizes = new HashMap<>();
     for (int slot = 0; slot < harper.connection().nodeCount(); slot++) {
       VersionDigests node = new VersionDigests(BUCKETS);
+      started = System.nanoTime();
       NodeVersions.forEach(harper, slot, database(), table(), idColumn(), idPrefix, window,
           node::add);
+      nodeNanos += System.nanoTime() - started;
       NodeAudit audit = new NodeAudit(slot, window);
       audit.sourceKeys = source.total();
       audit.nodeKeys = node.total();
@@ -103,23 +122,30 @@ public final class ContentAudit {
       }
       anyDiffering.addAll(buckets);
       differing.add(buckets);
+      nodeDigests.add(node);
       audits.add(audit);
     }
     if (!anyDiffering.isEmpty()) {
       Set<String> deadLettered = deadLetteredKeys();
       for (List<Integer> chunk : chunks(anyDiffering, bucketSizes)) {
+        started = System.nanoTime();
         Map<String, Newest> sourceRows = SourceVersions.fold(reader, queries,
             queries.newestRows(window.from(), null, BUCKETS, chunk), HashMap::new,
             (rows, row) -> rows.put(row.key(), row));
+        sourceNanos += System.nanoTime() - started;
         Map<NodeAudit, List<Newest>> wrong = new LinkedHashMap<>();
         for (NodeAudit audit : audits) {
           Set<Integer> buckets = new HashSet<>(chunk);
           buckets.retainAll(differing.get(audit.slot));
           if (!buckets.isEmpty()) {
-            wrong.put(audit, compare(audit, buckets, sourceRows));
+            started = System.nanoTime();
+            wrong.put(audit, compare(audit, buckets, sourceRows, nodeDigests.get(audit.slot)));
+            nodeNanos += System.nanoTime() - started;
           }
         }
+        started = System.nanoTime();
         settle(wrong);
+        settleNanos += System.nanoTime() - started;
         wrong.forEach((audit, behind) -> name(audit, behind, deadLettered, repair));
       }
     }
@@ -130,16 +156,41 @@ public final class ContentAudit {
   /**
    * The source rows of {@code buckets} that one node holds older or not at all; names the keys it
    * holds that the source does not (extra) on the way.
+   *
+   * <p>The source's keys of those buckets are looked up on the node by id. When what it holds of
+   * them sums to the node's digest of each bucket, that is all it holds there and the node is not
+   * read again; only buckets where it holds keys the source lacks cost a second read of the node.
    */
   private List<Newest> compare(NodeAudit audit, Set<Integer> buckets,
-      Map<String, Newest> sourceRows) {
-    Map<String, String> held = new HashMap<>();
-    NodeVersions.forEach(harper, audit.slot, database(), table(), idColumn(), idPrefix,
-        audit.window, (key, version) -> {
-          if (buckets.contains(TableQueries.keyBucket(key, BUCKETS))) {
-            held.put(key, version);
-          }
-        });
+      Map<String, Newest> sourceRows, VersionDigests nodeDigest) {
+    List<String> keys = new ArrayList<>();
+    for (Newest row : sourceRows.values()) {
+      if (row.key().startsWith(idPrefix)
+          && buckets.contains(TableQueries.keyBucket(row.key(), BUCKETS))) {
+        keys.add(row.key());
+      }
+    }
+    Map<String, String> held = versionsOn(audit.slot, keys);
+    VersionDigests found = new VersionDigests(BUCKETS);
+    held.forEach((key, version) -> {
+      if (inWindow(audit.window, version)) {
+        found.add(key, version);
+      }
+    });
+    Set<Integer> unexplained = new HashSet<>();
+    for (int bucket : buckets) {
+      if (!nodeDigest.sameIn(bucket, found)) {
+        unexplained.add(bucket);
+      }
+    }
+    if (!unexplained.isEmpty()) {
+      NodeVersions.forEach(harper, audit.slot, database(), table(), idColumn(), idPrefix,
+          audit.window, (key, version) -> {
+            if (unexplained.contains(TableQueries.keyBucket(key, BUCKETS))) {
+              held.put(key, version);
+            }
+          });
+    }
     List<Newest> wrong = new ArrayList<>();
     for (Newest row : sourceRows.values()) {
       if (audit.window.contains(row.micros()) && row.key().startsWith(idPrefix)
@@ -149,6 +200,9 @@ public final class ContentAudit {
       }
     }
     for (Map.Entry<String, String> entry : held.entrySet()) {
+      if (!inWindow(audit.window, entry.getValue())) {
+        continue;
+      }
       Newest row = sourceRows.get(entry.getKey());
       // A key whose newest source row is beyond the window is on its way; not this audit's.
       if (row == null || (!audit.window.isAfter(row.micros())
@@ -157,6 +211,10 @@ public final class ContentAudit {
       }
     }
     return wrong;
+  }
+
+  private static boolean inWindow(AuditWindow window, String version) {
+    return version.length() >= 16 && window.contains(SyncVersion.micros(version));
   }
 
   /**
@@ -168,7 +226,7 @@ public final class ContentAudit {
     while (true) {
       boolean anyBehind = false;
       for (Map.Entry<NodeAudit, List<Newest>> node : wrong.entrySet()) {
-        Map<String, String> held = versionsOn(node.getKey().slot, node.getValue());
+        Map<String, String> held = versionsOf(node.getKey().slot, node.getValue());
         List<Newest> behind = new ArrayList<>();
         for (Newest row : node.getValue()) {
           String version = held.get(row.key());
@@ -191,7 +249,7 @@ public final class ContentAudit {
   /** Names a node's keys still behind as missing or stale, and rewrites them there if asked. */
   private void name(NodeAudit audit, List<Newest> behind, Set<String> deadLettered,
       boolean repair) {
-    Map<String, String> held = versionsOn(audit.slot, behind);
+    Map<String, String> held = versionsOf(audit.slot, behind);
     List<Newest> toRepair = new ArrayList<>();
     for (Newest row : behind) {
       if (deadLettered.contains(row.key())) {
@@ -207,7 +265,7 @@ public final class ContentAudit {
     }
     if (repair && !toRepair.isEmpty()) {
       upsert(audit.slot, toRepair);
-      Map<String, String> now = versionsOn(audit.slot, toRepair);
+      Map<String, String> now = versionsOf(audit.slot, toRepair);
       for (Newest row : toRepair) {
         if (row.version().compareTo(now.getOrDefault(row.key(), "")) <= 0) {
           audit.repaired++;
@@ -216,15 +274,19 @@ public final class ContentAudit {
     }
   }
 
+  /** The version node {@code slot} holds for each of these rows' keys. */
+  private Map<String, String> versionsOf(int slot, List<Newest> rows) {
+    List<String> keys = new ArrayList<>(rows.size());
+    rows.forEach(row -> keys.add(row.key()));
+    return versionsOn(slot, keys);
+  }
+
   /** The version node {@code slot} holds for each of these keys ("" for a row without one). */
-  private Map<String, String> versionsOn(int slot, List<Newest> rows) {
+  private Map<String, String> versionsOn(int slot, List<String> keys) {
     Map<String, String> versions = new HashMap<>();
-    for (int from = 0; from < rows.size(); from += LOOKUP_BATCH) {
-      List<String> keys = new ArrayList<>();
-      for (Newest row : rows.subList(from, Math.min(rows.size(), from + LOOKUP_BATCH))) {
-        keys.add(row.key());
-      }
-      List<JsonNode> found = retry().run(() -> harper.searchById(slot, database(), table(), keys),
+    for (int from = 0; from < keys.size(); from += LOOKUP_BATCH) {
+      List<String> batch = keys.subList(from, Math.min(keys.size(), from + LOOKUP_BATCH));
+      List<JsonNode> found = retry().run(() -> harper.searchById(slot, database(), table(), batch),
           HarperException::isRetriable, () -> {});
       for (JsonNode row : found) {
         versions.put(NodeVersions.key(row.path(idColumn())), row.path(SyncVersion.FIELD).asText(""));

@@ -39,6 +39,12 @@ final class VersionDigests {
     return counts[bucket + bucketCount - 1];
   }
 
+  /** Whether bucket {@code bucket} holds the same keys and versions here as in {@code other}. */
+  boolean sameIn(int bucket, VersionDigests other) {
+    int index = bucket + bucketCount - 1;
+    return counts[index] == other.counts[index] && xors[index] == other.xors[index];
+  }
+
   /** The buckets whose digests differ from {@code other}'s, in ascending order. */
   List<Integer> differing(VersionDigests other) {
     List<Integer> buckets = new ArrayList<>();

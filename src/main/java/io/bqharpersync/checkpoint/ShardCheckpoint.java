@@ -50,6 +50,7 @@ public record ShardCheckpoint(
     row.put("cursorMicros", cursor.timestampMicros());
     row.put("cursorTimestamp", cursor.isStart() ? null : cursor.timestamp().toString());
     row.put("cursorId", cursor.id());
+    row.put("cursorIdNumeric", cursor.numericId());
     row.put("pageSeq", pageSeq);
     row.put("recordsSynced", recordsSynced);
     row.put("phase", phase.label());
@@ -64,7 +65,8 @@ public record ShardCheckpoint(
         row.path("partition").asText(ShardLayout.LEGACY_PARTITION),
         row.path("shardCount").asInt(),
         row.path("shard").asInt(),
-        Cursor.of(row.path("cursorMicros").asLong(), row.path("cursorId").asText("")),
+        Cursor.of(row.path("cursorMicros").asLong(), row.path("cursorId").asText(""),
+            row.path("cursorIdNumeric").asBoolean(false)),
         row.path("pageSeq").asLong(),
         row.path("recordsSynced").asLong(),
         SyncPhase.fromLabel(row.path("phase").asText("initial")),

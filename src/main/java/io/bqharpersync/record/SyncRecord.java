@@ -19,12 +19,13 @@ import org.apache.beam.sdk.coders.DefaultCoder;
  *
  * @param id the primary key, or null when the source row had none (it then goes to the dead
  *     letters)
+ * @param numericId whether the id column is INT64, which orders ids as numbers
  * @param json the record as one JSON object, exactly as it is sent to Harper
  */
 @DefaultCoder(SyncRecordCoder.class)
 public record SyncRecord(
-    String id, long cursorMicros, int shard, long pageSeq, int pageIndex, int pageSize,
-    String json) {
+    String id, boolean numericId, long cursorMicros, int shard, long pageSeq, int pageIndex,
+    int pageSize, String json) {
   /** {@link #cursorMicros} of a row whose cursor timestamp is NULL: it is dead-lettered. */
   public static final long NO_TIMESTAMP = Long.MIN_VALUE;
 
@@ -42,8 +43,14 @@ public record SyncRecord(
     Objects.requireNonNull(json, "json");
   }
 
+  /** A record of a table whose id column is a STRING. */
+  public SyncRecord(String id, long cursorMicros, int shard, long pageSeq, int pageIndex,
+      int pageSize, String json) {
+    this(id, false, cursorMicros, shard, pageSeq, pageIndex, pageSize, json);
+  }
+
   public Cursor cursor() {
-    return Cursor.of(cursorMicros, id == null ? "" : id);
+    return Cursor.of(cursorMicros, id == null ? "" : id, numericId);
   }
 
   public boolean hasTimestamp() {

@@ -21,7 +21,8 @@ public final class SyncRecordCoder extends AtomicCoder<SyncRecord> {
   @Override
   public void encode(SyncRecord record, OutputStream out) throws IOException {
     DataOutputStream data = new DataOutputStream(out);
-    data.writeBoolean(record.id() != null);
+    // 0: no id; 1: a STRING id; 2: an INT64 id (it orders as a number).
+    data.writeByte(record.id() == null ? 0 : record.numericId() ? 2 : 1);
     if (record.id() != null) {
       STRING.encode(record.id(), out);
     }
@@ -36,13 +37,15 @@ public final class SyncRecordCoder extends AtomicCoder<SyncRecord> {
   @Override
   public SyncRecord decode(InputStream in) throws IOException {
     DataInputStream data = new DataInputStream(in);
-    String id = data.readBoolean() ? STRING.decode(in) : null;
+    byte idKind = data.readByte();
+    String id = idKind == 0 ? null : STRING.decode(in);
     long cursorMicros = data.readLong();
     int shard = VarInt.decodeInt(in);
     long pageSeq = VarInt.decodeLong(in);
     int pageIndex = VarInt.decodeInt(in);
     int pageSize = VarInt.decodeInt(in);
-    return new SyncRecord(id, cursorMicros, shard, pageSeq, pageIndex, pageSize, STRING.decode(in));
+    return new SyncRecord(id, idKind == 2, cursorMicros, shard, pageSeq, pageIndex, pageSize,
+        STRING.decode(in));
   }
 
   @Override

@@ -10,6 +10,7 @@ import com.google.cloud.bigquery.FieldList;
 import com.google.cloud.bigquery.FieldValue;
 import com.google.cloud.bigquery.FieldValueList;
 import com.google.cloud.bigquery.LegacySQLTypeName;
+import com.google.cloud.bigquery.StandardSQLTypeName;
 import io.bqharpersync.record.Micros;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -50,7 +51,12 @@ public final class BigQueryRows {
     return new SourceRow(
         id.isNull() ? null : id.getStringValue(),
         ts.isNull() ? null : ts.getTimestampValue(),
-        json);
+        json,
+        isInteger(fields.get(idColumn)));
+  }
+
+  private static boolean isInteger(Field field) {
+    return field.getType().getStandardType() == StandardSQLTypeName.INT64;
   }
 
   public static ObjectNode toJson(FieldList fields, FieldValueList row) {

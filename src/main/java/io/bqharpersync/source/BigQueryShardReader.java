@@ -90,6 +90,28 @@ public final class BigQueryShardReader {
     return rows(query.tableQueries(), query.page(after, upper, limit));
   }
 
+  /**
+   * A full page that ends on a row without an id, completed with every row of that timestamp that
+   * has none; any other page as it is. The next page starts after {@code (timestamp, "")}, that is
+   * at the timestamp's first row with an id: without this, rows without an id beyond the page's
+   * end would be skipped, since {@code id > @cursor_id} is never true of a NULL.
+   */
+  public List<SourceRow> withEveryNullIdRowAtItsEnd(ShardQuery query, List<SourceRow> page,
+      int limit) {
+    if (page.size() < limit || page.get(page.size() - 1).id() != null) {
+      return page;
+    }
+    long micros = page.get(page.size() - 1).timestampMicros();
+    List<SourceRow> completed = new ArrayList<>();
+    for (SourceRow row : page) {
+      if (row.id() != null || !Long.valueOf(micros).equals(row.timestampMicros())) {
+        completed.add(row);
+      }
+    }
+    completed.addAll(rows(query.tableQueries(), query.nullIdRowsAt(micros)));
+    return completed;
+  }
+
   /** Up to {@code limit} rows that have no cursor timestamp; see {@link TableQueries#nullCursorCount}. */
   public List<SourceRow> nullCursorRows(TableQueries table, String afterId, int limit) {
     return rows(table, table.nullCursorRows(afterId, limit));

@@ -215,6 +215,7 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
       return ProcessContinuation.resume().withResumeDelay(joda(pacing.pollInterval()));
     }
     boolean caughtUp = rows.size() < pacing.pageRows();
+    rows = reader.withEveryNullIdRowAtItsEnd(query, rows, pacing.pageRows());
     ShardProgress next = progress.afterPage(rows.get(rows.size() - 1).cursor(), width,
         lateRows.fold(progress.rescan(), progress.cursor(), rows));
     if (!tracker.tryClaim(next)) {
@@ -247,7 +248,8 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
       // The version decides, in Harper, whether this row may replace the one stored for its key.
       String json = row.timestampMicros() == null ? row.json().toString()
           : SyncVersion.stamp(row.json(), micros).toString();
-      out.output(new SyncRecord(row.id(), micros, shard, pageSeq, i, rows.size(), json));
+      out.output(new SyncRecord(row.id(), row.numericId(), micros, shard, pageSeq, i, rows.size(),
+          json));
     }
   }
 

@@ -88,6 +88,22 @@ public final class ShardQuery implements Serializable {
     return new QueryStatement(sql.toString(), params);
   }
 
+  /**
+   * Every row of the shard at timestamp {@code micros} that has no id. Such rows sort first among
+   * their timestamp's rows and no cursor can tell them apart, so a page that ends on one is
+   * completed with all of them (see {@link BigQueryShardReader#withEveryNullIdRowAtItsEnd}).
+   */
+  public QueryStatement nullIdRowsAt(long micros) {
+    String ts = quote(table.cursorColumn());
+    String sql = "SELECT " + table.selectList() + "\n"
+        + "FROM " + quote(table.table()) + "\n"
+        + "WHERE " + shardPredicate() + "\n"
+        + "  AND " + ts + " = @at_ts AND " + quote(table.idColumn()) + " IS NULL";
+    Map<String, QueryParameterValue> params = shardParameters();
+    params.put("at_ts", QueryParameterValue.timestamp(micros));
+    return new QueryStatement(sql, params);
+  }
+
   /** {@code COUNT(*)} and {@code BIT_XOR} of the id fingerprints, for drift checks. */
   public QueryStatement digest(Instant lower, Instant upper) {
     String ts = quote(table.cursorColumn());

@@ -29,8 +29,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -160,6 +162,28 @@ class SyncPipelineTest {
     assertEquals(1, letters.size(), letters.toString());
     assertEquals(generator.id(120), letters.get(0).path("sourceId").asText());
     assertTrue(letters.get(0).path("reason").asText().contains("property deviceId"), letters.toString());
+  }
+
+  @Test
+  void rowsWithoutAnIdAreAllDeadLettersWhereverAPageEnds() throws Exception {
+    long start = Micros.of(END) - 600_000_000L;
+    List<Map<String, Object>> rows = generator.rows(0, 200, start, 1_000_000L, 1);
+    // Seven rows without an id share one timestamp; pages of five must end among them.
+    for (int i = 0; i < 7; i++) {
+      Map<String, Object> row = generator.row(1_000 + i, start + 100_500_000L);
+      row.remove("id");
+      rows.add(row);
+    }
+    TelemetryTable.insert(bigquery.client, table, rows);
+    SyncConfig config = config("--pageRows=5");
+
+    assertEquals(PipelineResult.State.DONE,
+        run(config, checkpoints -> { }).getPipeline().run().waitUntilFinish());
+    assertNodesHoldExactly(SourceSnapshot.read(bigquery.client, table, "id", "timestamp").rows);
+    Set<String> letters = new HashSet<>();
+    nodes.forEach(node -> node.table(DeadLetter.TABLE).values()
+        .forEach(letter -> letters.add(letter.path("rawRow").asText())));
+    assertEquals(7, letters.size(), "one dead letter per row without an id: " + letters);
   }
 
   @Test
