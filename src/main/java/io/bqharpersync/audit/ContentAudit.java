@@ -38,9 +38,10 @@ import java.util.TreeSet;
  *       version) pairs once, each side summed into {@value #BUCKETS} key buckets per sign ({@link
  *       VersionDigests}). Nodes that agree are done after this one read.
  *   <li>Listing pass, only for buckets that differ, in chunks of at most {@link #listLimit} keys:
- *       the source's rows and each differing node's pairs for those buckets alone, compared key by
- *       key. A key the source has and the node lacks in the window is looked up on the node by id,
- *       to tell missing from stale.
+ *       the source's rows of those buckets, whose keys are looked up on each differing node by id.
+ *       When what the node holds of them sums to its digest of a bucket, that is everything it
+ *       holds there; only a bucket where it holds keys the source lacks costs a second read of the
+ *       node. Then the versions are compared key by key.
  *   <li>Keys still wrong after {@code settle} (replication is asynchronous) are named: missing,
  *       stale, or extra (the node holds a key or a version the source does not). Keys whose row
  *       Harper refused are in the dead letters and are not drift.
