@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bqharpersync.bqlocal.RunningStandIn;
 import io.bqharpersync.harper.HarperClient;
 import io.bqharpersync.pipeline.SyncOptions;
@@ -59,7 +60,7 @@ class JobJarIT {
 
   @Test
   void helpListsEveryOptionWithItsDescriptionAndDefault() throws Exception {
-    Run help = sync(List.of("--help"));
+    Run help = script("scripts/sync", List.of("--help"));
     assertEquals(0, help.exit, help.output);
     int options = 0;
     for (Method getter : SyncOptions.class.getMethods()) {
@@ -84,7 +85,7 @@ class JobJarIT {
 
   @Test
   void aBadOptionExitsWithStatusTwoNamingIt() throws Exception {
-    Run run = sync(List.of("--sourceTable=my-project.d.t", "--harperNodes=http://127.0.0.1:9925",
+    Run run = script("scripts/sync", List.of("--sourceTable=my-project.d.t", "--harperNodes=http://127.0.0.1:9925",
         "--shards=0"));
     assertEquals(2, run.exit, run.output);
     assertTrue(run.output.contains("configuration error: --shards:"), run.output);
@@ -92,7 +93,7 @@ class JobJarIT {
   }
 
   @Test
-  void aBackfillRunFromTheJarFinishesWithStatusZeroAndEveryRowInHarper() throws Exception {
+  void aBackfillRunFromTheJarFinishesWithStatusZeroAndTheDriftCheckFindsAndRepairsALostKey() throws Exception {
     try (RunningStandIn bigquery = new RunningStandIn(); HarperClient harper = LocalHarperCluster.client()) {
       SyncFixture sync = new SyncFixture(bigquery.client, bigquery.server.endpoint(), "jar");
       long now = Instant.now().toEpochMilli() * 1000;
@@ -100,19 +101,40 @@ class JobJarIT {
           new TelemetryGenerator(sync.name).rows(0, 2_000, now - 600_000_000L, 100_000L, 2));
       List<String> args = sync.args("backfill", 3);
       args.add("--runnerConfig=runner-configs/direct.yaml");
-      Run run = sync(args);
+      Run run = script("scripts/sync", args);
       assertEquals(0, run.exit, run.output);
       assertTrue(run.output.contains("sync job ended: DONE"), run.output);
       SourceSnapshot source = SourceSnapshot.read(bigquery.client, sync.table, "id", "timestamp");
       SyncFixture.verify(harper, source, sync.name, Duration.ofSeconds(30))
           .forEach(report -> assertTrue(report.ok(), report.toString()));
+
+      // scripts/drift-check, from the same jar: clean, then a deleted key named, then repaired.
+      args.add("--auditIdPrefix=" + sync.name);
+      Run clean = script("scripts/drift-check", args);
+      assertEquals(0, clean.exit, clean.output);
+      assertTrue(clean.output.contains("RESULT: no drift"), clean.output);
+      String lost = new TelemetryGenerator(sync.name).id(100);
+      ObjectNode delete = HarperClient.operation("delete", SyncFixture.DB, SyncFixture.TABLE);
+      delete.putArray("ids").add(lost);
+      harper.operation(0, delete);
+      List<String> quick = new ArrayList<>(args);
+      quick.add("--auditSettle=2s");
+      Run drift = script("scripts/drift-check", quick);
+      assertEquals(1, drift.exit, drift.output);
+      assertTrue(drift.output.contains("missing 1 [" + lost + "]"), drift.output);
+      quick.add("--repair");
+      Run repaired = script("scripts/drift-check", quick);
+      assertEquals(0, repaired.exit, repaired.output);
+      assertTrue(repaired.output.contains("repaired 1"), repaired.output);
+      SyncFixture.verify(harper, source, sync.name, Duration.ofSeconds(30))
+          .forEach(report -> assertTrue(report.ok(), "after the repair: " + report));
     }
   }
 
   private record Run(int exit, String output) {}
 
-  private static Run sync(List<String> args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("scripts/sync"));
+  private static Run script(String script, List<String> args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(script));
     command.addAll(args);
     Path log = Files.createTempFile("scripts-sync", ".log");
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -125,7 +147,7 @@ class JobJarIT {
     }
     String output = Files.readString(log);
     Files.delete(log);
-    assertTrue(ended, "scripts/sync did not end within 5 minutes: " + output);
+    assertTrue(ended, script + " did not end within 5 minutes: " + output);
     return new Run(process.exitValue(), output);
   }
 }
