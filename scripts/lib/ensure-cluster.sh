@@ -26,3 +26,12 @@ ensure_bq_local() {
   fi
   BQ_ENDPOINT="http://127.0.0.1:$(cat target/bq-local/port)"
 }
+
+# Starts the local Flink session cluster (scripts/flink-cluster) unless its REST API answers, and
+# stops it on exit only if this script started it.
+ensure_flink_cluster() {
+  if ! curl -s --max-time 5 http://127.0.0.1:8081/overview >/dev/null 2>&1; then
+    add_exit_hook 'scripts/flink-cluster stop'
+    scripts/flink-cluster start
+  fi
+}

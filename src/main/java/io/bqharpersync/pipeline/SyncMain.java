@@ -1,7 +1,9 @@
 package io.bqharpersync.pipeline;
 
 import java.util.Arrays;
+import java.util.Locale;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.StreamingOptions;
 
 /**
  * Command-line entry point: {@code --pipelineFile} and {@code --runnerConfig} are expanded into
@@ -12,6 +14,17 @@ import org.apache.beam.sdk.PipelineResult;
 public final class SyncMain {
   private SyncMain() {}
 
+  /** {@code bq-harper-sync-<sync name>}, in the characters every runner accepts. */
+  static String jobName(SyncConfig config) {
+    return ("bq-harper-sync-" + config.syncName()).toLowerCase(Locale.ROOT)
+        .replaceAll("[^a-z0-9-]", "-");
+  }
+
+  /** A runner that returns once the job is submitted (FlinkRunner with attachedMode=false). */
+  private static boolean isDetached(PipelineResult result) {
+    return result.getClass().getSimpleName().contains("Detached");
+  }
+
   public static void main(String[] args) {
     if (Arrays.asList(args).contains("--help")) {
       // Beam prints an options interface's own help for --help=<interface>; plain --help would
@@ -21,11 +34,24 @@ public final class SyncMain {
     }
     PipelineResult result;
     try {
-      result = SyncPipeline.run(PipelineFile.options(args, SyncOptions.class));
+      SyncOptions options = PipelineFile.options(args, SyncOptions.class);
+      if (Arrays.stream(args).noneMatch(arg -> arg.startsWith("--jobName="))) {
+        // A name the runner's UI and REST API show, and by which a job is found again.
+        options.setJobName(jobName(SyncConfig.from(options)));
+      }
+      if (SyncMode.CONTINUOUS.name().equalsIgnoreCase(options.getMode())) {
+        // A continuous sync never ends: it runs as a streaming job on every runner.
+        options.as(StreamingOptions.class).setStreaming(true);
+      }
+      result = SyncPipeline.run(options);
     } catch (IllegalArgumentException e) {
       System.err.println("configuration error: " + e.getMessage());
       System.exit(2);
       return;
+    }
+    if (isDetached(result)) {
+      System.out.println("sync job submitted and running; the runner's UI shows it");
+      System.exit(0);
     }
     PipelineResult.State state = result.waitUntilFinish();
     System.out.println("sync job ended: " + state);

@@ -1,0 +1,84 @@
+package io.bqharpersync.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bqharpersync.bqlocal.RunningStandIn;
+import io.bqharpersync.harper.HarperClient;
+import io.bqharpersync.record.Micros;
+import io.bqharpersync.tools.ClusterVerifier;
+import io.bqharpersync.tools.LocalHarperCluster;
+import io.bqharpersync.tools.SourceSnapshot;
+import io.bqharpersync.tools.TelemetryGenerator;
+import io.bqharpersync.tools.TelemetryTable;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A backfill on the standalone Flink cluster of {@code scripts/flink-cluster}, submitted through
+ * {@code scripts/sync} with {@code runner-configs/flink.yaml}: it exits 0, Flink's REST API reports
+ * the job FINISHED, and every node holds every row, field for field.
+ */
+class FlinkBackfillIT {
+  static final String FLINK_REST = "http://127.0.0.1:8081";
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  @Test
+  void aBackfillOnTheFlinkClusterFinishesWithEveryRowOnEveryNode() throws Exception {
+    try (RunningStandIn bigquery = new RunningStandIn();
+        HarperClient harper = LocalHarperCluster.client()) {
+      SyncFixture sync = new SyncFixture(bigquery.client, bigquery.server.endpoint(), "flinkbf");
+      TelemetryTable.insert(bigquery.client, sync.table, new TelemetryGenerator(sync.name)
+          .rows(0, 20_000, Micros.now() - 3_600_000_000L, 100_000L, 2));
+      List<String> args = new ArrayList<>(sync.args("backfill", 4));
+      args.add("--runnerConfig=runner-configs/flink.yaml");
+      args.add("--backfillUntil=" + java.time.Instant.now().minusSeconds(1));
+
+      List<String> command = new ArrayList<>(List.of("scripts/sync"));
+      command.addAll(args);
+      Path log = Path.of("target", "flink-backfill-it.log");
+      Process process = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(log.toFile()).start();
+      boolean ended = process.waitFor(5, TimeUnit.MINUTES);
+      if (!ended) {
+        process.destroyForcibly();
+      }
+      String output = Files.readString(log);
+      assertTrue(ended, "scripts/sync on Flink did not end within 5 minutes: " + output);
+      assertEquals(0, process.exitValue(), output);
+
+      assertEquals("FINISHED", jobState("bq-harper-sync-" + sync.name), "Flink's REST API");
+      SourceSnapshot source = SourceSnapshot.read(bigquery.client, sync.table, "id", "timestamp");
+      for (ClusterVerifier.NodeReport node
+          : SyncFixture.verify(harper, source, sync.name, Duration.ofSeconds(60))) {
+        assertTrue(node.ok(), node.toString());
+      }
+    }
+  }
+
+  /** The state of the newest job of this name, from {@code GET /jobs/overview}. */
+  static String jobState(String name) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(FLINK_REST + "/jobs/overview")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    JsonNode newest = null;
+    for (JsonNode job : MAPPER.readTree(response.body()).path("jobs")) {
+      if (job.path("name").asText().equals(name)
+          && (newest == null || job.path("start-time").asLong() > newest.path("start-time").asLong())) {
+        newest = job;
+      }
+    }
+    return newest == null ? "no job named " + name : newest.path("state").asText();
+  }
+}
