@@ -2,6 +2,7 @@ package io.bqharpersync.pipeline;
 
 import java.util.Arrays;
 import java.util.Locale;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.StreamingOptions;
 
@@ -33,8 +34,9 @@ public final class SyncMain {
       return;
     }
     PipelineResult result;
+    SyncOptions options;
     try {
-      SyncOptions options = PipelineFile.options(args, SyncOptions.class);
+      options = PipelineFile.options(args, SyncOptions.class);
       if (Arrays.stream(args).noneMatch(arg -> arg.startsWith("--jobName="))) {
         // A name the runner's UI and REST API show, and by which a job is found again.
         options.setJobName(jobName(SyncConfig.from(options)));
@@ -42,6 +44,12 @@ public final class SyncMain {
       if (SyncMode.CONTINUOUS.name().equalsIgnoreCase(options.getMode())) {
         // A continuous sync never ends: it runs as a streaming job on every runner.
         options.as(StreamingOptions.class).setStreaming(true);
+        if (options.getRunner().getSimpleName().equals("FlinkRunner")
+            && Arrays.stream(args).noneMatch(arg -> arg.startsWith("--attachedMode="))) {
+          // Submitted and left running, as `flink run --detached` does; Flink restarts it from
+          // its checkpoints after a failure, with no client attached.
+          options.as(FlinkPipelineOptions.class).setAttachedMode(false);
+        }
       }
       result = SyncPipeline.run(options);
     } catch (IllegalArgumentException e) {
@@ -50,7 +58,8 @@ public final class SyncMain {
       return;
     }
     if (isDetached(result)) {
-      System.out.println("sync job submitted and running; the runner's UI shows it");
+      System.out.println("sync job submitted and running: " + result + "; web UI: http://"
+          + options.as(FlinkPipelineOptions.class).getFlinkMaster());
       System.exit(0);
     }
     PipelineResult.State state = result.waitUntilFinish();

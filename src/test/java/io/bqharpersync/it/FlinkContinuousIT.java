@@ -1,0 +1,160 @@
+package io.bqharpersync.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bqharpersync.bqlocal.RunningStandIn;
+import io.bqharpersync.harper.HarperClient;
+import io.bqharpersync.record.Micros;
+import io.bqharpersync.tools.ClusterVerifier;
+import io.bqharpersync.tools.LocalHarperCluster;
+import io.bqharpersync.tools.SourceSnapshot;
+import io.bqharpersync.tools.TelemetryGenerator;
+import io.bqharpersync.tools.TelemetryTable;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A continuous sync as a streaming job on the Flink cluster survives a {@code kill -9} of its only
+ * TaskManager: rows keep arriving (ties and late rows among them), a new TaskManager starts, Flink
+ * restores the job from its last checkpoint, and every row reaches every node. Rows written twice
+ * are counted from Harper's own timestamps.
+ */
+class FlinkContinuousIT {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final int SHARDS = 4;
+
+  @Test
+  void aStreamingSyncOnFlinkRestoresFromItsCheckpointAfterATaskManagerKill() throws Exception {
+    try (RunningStandIn bigquery = new RunningStandIn();
+        HarperClient harper = LocalHarperCluster.client()) {
+      SyncFixture sync = new SyncFixture(bigquery.client, bigquery.server.endpoint(), "flinkct");
+      TelemetryGenerator rows = new TelemetryGenerator(sync.name);
+      TelemetryTable.insert(bigquery.client, sync.table,
+          rows.rows(0, 5_000, Micros.now() - 600_000_000L, 100_000L, 2));
+      List<String> args = new ArrayList<>(sync.args("continuous", SHARDS, "--pollInterval=1s",
+          "--safetyLag=1s", "--lookback=30s", "--rescanInterval=5s", "--pageRows=500",
+          "--maxBufferingDuration=500ms", "--checkpointingInterval=3000"));
+      args.add("--runnerConfig=runner-configs/flink.yaml");
+      String output = submit(args);
+      assertTrue(output.contains("sync job submitted and running"), output);
+      String job = jobId("bq-harper-sync-" + sync.name);
+      try {
+        awaitState(job, "RUNNING", Duration.ofSeconds(60));
+        AtomicLong next = new AtomicLong(5_000);
+        next.addAndGet(rows.insertAtRate(bigquery.client, sync.table, next.get(), 200,
+            Duration.ofSeconds(15), 2, 40, Duration.ofSeconds(5)));
+        flinkCluster("kill-taskmanager");
+        next.addAndGet(rows.insertAtRate(bigquery.client, sync.table, next.get(), 200,
+            Duration.ofSeconds(5), 2, 40, Duration.ofSeconds(5)));
+        flinkCluster("start-taskmanager");
+        next.addAndGet(rows.insertAtRate(bigquery.client, sync.table, next.get(), 200,
+            Duration.ofSeconds(20), 2, 40, Duration.ofSeconds(5)));
+
+        SourceSnapshot source = SourceSnapshot.read(bigquery.client, sync.table, "id", "timestamp");
+        assertEquals(next.get(), source.rows.size());
+        for (ClusterVerifier.NodeReport node
+            : SyncFixture.verify(harper, source, sync.name, Duration.ofSeconds(120))) {
+          assertTrue(node.ok(), "after the TaskManager kill: " + node);
+        }
+        assertTrue(restarts(job) >= 1, "Flink restarted the job after the kill");
+        assertEquals("RUNNING", state(job), "the job runs on");
+        // A replayed row is compared and skipped by SyncUpsert, so Harper rewrites none; a row is
+        // rewritten only when it is written through two nodes around the restart.
+        long twice = countRewritten(harper, sync.name);
+        System.out.printf("flink continuous test: %d rows, %d rewritten%n", next.get(), twice);
+        assertTrue(twice <= (long) SHARDS * 500 * 4,
+            "rows written twice stay within what was in flight: " + twice);
+      } finally {
+        cancel(job);
+      }
+    }
+  }
+
+  private static long countRewritten(HarperClient harper, String prefix) {
+    AtomicLong twice = new AtomicLong();
+    harper.scan(0, SyncFixture.DB, SyncFixture.TABLE, "id", prefix, 5000, row -> {
+      if (row.path("harperUpdatedAt").asDouble() > row.path("harperCreatedAt").asDouble()) {
+        twice.incrementAndGet();
+      }
+    });
+    return twice.get();
+  }
+
+  private static String submit(List<String> args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("scripts/sync"));
+    command.addAll(args);
+    Path log = Path.of("target", "flink-continuous-it.log");
+    Process process = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
+    boolean ended = process.waitFor(3, TimeUnit.MINUTES);
+    if (!ended) {
+      process.destroyForcibly();
+    }
+    String output = Files.readString(log);
+    assertTrue(ended, "scripts/sync did not return after submitting: " + output);
+    assertEquals(0, process.exitValue(), output);
+    return output;
+  }
+
+  static void flinkCluster(String command) throws Exception {
+    Process process = new ProcessBuilder("scripts/flink-cluster", command)
+        .directory(new File(System.getProperty("user.dir"))).inheritIO().start();
+    assertTrue(process.waitFor(2, TimeUnit.MINUTES) && process.exitValue() == 0,
+        "scripts/flink-cluster " + command);
+  }
+
+  static JsonNode get(String path) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(FlinkBackfillIT.FLINK_REST + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    return MAPPER.readTree(response.body());
+  }
+
+  static String jobId(String name) throws Exception {
+    for (JsonNode job : get("/jobs/overview").path("jobs")) {
+      if (job.path("name").asText().equals(name)
+          && List.of("CREATED", "INITIALIZING", "RUNNING").contains(job.path("state").asText())) {
+        return job.path("jid").asText();
+      }
+    }
+    throw new AssertionError("no running Flink job named " + name + ": " + get("/jobs/overview"));
+  }
+
+  static String state(String job) throws Exception {
+    return get("/jobs/" + job).path("state").asText();
+  }
+
+  private static long restarts(String job) throws Exception {
+    JsonNode exceptions = get("/jobs/" + job + "/exceptions");
+    return exceptions.path("exceptionHistory").path("entries").size();
+  }
+
+  static void awaitState(String job, String state, Duration limit) throws Exception {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!state(job).equals(state)) {
+      assertTrue(System.nanoTime() < deadline, "job " + job + " not " + state + ": " + state(job));
+      Thread.sleep(500);
+    }
+  }
+
+  static void cancel(String job) throws Exception {
+    HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create(FlinkBackfillIT.FLINK_REST + "/jobs/" + job + "?mode=cancel"))
+        .method("PATCH", HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
