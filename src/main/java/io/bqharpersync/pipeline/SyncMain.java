@@ -58,8 +58,10 @@ public final class SyncMain {
       return;
     }
     if (isDetached(result)) {
-      System.out.println("sync job submitted and running: " + result + "; web UI: http://"
-          + options.as(FlinkPipelineOptions.class).getFlinkMaster());
+      String master = options.as(FlinkPipelineOptions.class).getFlinkMaster();
+      System.out.println("sync job submitted and running: Flink job "
+          + FlinkJobs.runningJobId(master, options.getJobName()).orElse("(id not found)")
+          + " '" + options.getJobName() + "'; web UI: http://" + master);
       System.exit(0);
     }
     PipelineResult.State state = result.waitUntilFinish();

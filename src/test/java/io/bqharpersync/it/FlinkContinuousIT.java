@@ -84,6 +84,86 @@ class FlinkContinuousIT {
     }
   }
 
+  @Test
+  void aStreamingSyncStoppedWithASavepointResumesFromItAndLosesNothing() throws Exception {
+    try (RunningStandIn bigquery = new RunningStandIn();
+        HarperClient harper = LocalHarperCluster.client()) {
+      SyncFixture sync = new SyncFixture(bigquery.client, bigquery.server.endpoint(), "flinksp");
+      TelemetryGenerator rows = new TelemetryGenerator(sync.name);
+      TelemetryTable.insert(bigquery.client, sync.table,
+          rows.rows(0, 3_000, Micros.now() - 600_000_000L, 100_000L, 2));
+      List<String> args = new ArrayList<>(sync.args("continuous", SHARDS, "--pollInterval=1s",
+          "--safetyLag=1s", "--lookback=30s", "--rescanInterval=5s", "--pageRows=500",
+          "--maxBufferingDuration=500ms", "--checkpointingInterval=3000"));
+      args.add("--runnerConfig=runner-configs/flink.yaml");
+      submit(args);
+      String first = jobId("bq-harper-sync-" + sync.name);
+      String second = null;
+      try {
+        awaitState(first, "RUNNING", Duration.ofSeconds(60));
+        AtomicLong next = new AtomicLong(3_000);
+        next.addAndGet(rows.insertAtRate(bigquery.client, sync.table, next.get(), 200,
+            Duration.ofSeconds(10), 2, 40, Duration.ofSeconds(5)));
+        long atSavepoint = next.get();
+        String savepoint = flinkClusterOutput("savepoint", first).trim();
+        assertTrue(savepoint.startsWith("file:"), "a savepoint path: " + savepoint);
+        awaitState(first, "FINISHED", Duration.ofSeconds(60));
+        long writtenBefore = metric(first, "records_written");
+        // Rows arriving while no job runs.
+        next.addAndGet(rows.insertAtRate(bigquery.client, sync.table, next.get(), 200,
+            Duration.ofSeconds(5), 2, 0, Duration.ZERO));
+        args.add("--savepointPath=" + savepoint);
+        submit(args);
+        second = jobId("bq-harper-sync-" + sync.name);
+        awaitState(second, "RUNNING", Duration.ofSeconds(60));
+        next.addAndGet(rows.insertAtRate(bigquery.client, sync.table, next.get(), 200,
+            Duration.ofSeconds(10), 2, 40, Duration.ofSeconds(5)));
+
+        SourceSnapshot source = SourceSnapshot.read(bigquery.client, sync.table, "id", "timestamp");
+        for (ClusterVerifier.NodeReport node
+            : SyncFixture.verify(harper, source, sync.name, Duration.ofSeconds(120))) {
+          assertTrue(node.ok(), "after resuming from the savepoint: " + node);
+        }
+        assertEquals(savepoint, get("/jobs/" + second + "/checkpoints").path("latest")
+            .path("restored").path("external_path").asText(), "restored from the savepoint");
+        // HarperIO's counter, as Flink's REST API shows it: every row read is sent, so a job that
+        // read again from the start would send every row again.
+        long writtenAfter = metric(second, "records_written");
+        System.out.printf("flink savepoint test: the first job sent %d rows, the resumed one %d;"
+            + " %d rows arrived after the savepoint%n", writtenBefore, writtenAfter,
+            next.get() - atSavepoint);
+        assertTrue(writtenAfter > 0, "the resumed job's counters are on Flink's REST API");
+        assertTrue(writtenAfter <= next.get() - atSavepoint + (long) SHARDS * 500,
+            "the resumed job reads on from the savepoint, not from the start: " + writtenAfter);
+      } finally {
+        cancel(first);
+        if (second != null) {
+          cancel(second);
+        }
+      }
+    }
+  }
+
+  /** A Beam counter of the job, summed over its vertices, from Flink's REST API. */
+  static long metric(String job, String name) throws Exception {
+    long total = 0;
+    for (JsonNode vertex : get("/jobs/" + job).path("vertices")) {
+      String path = "/jobs/" + job + "/vertices/" + vertex.path("id").asText() + "/metrics";
+      List<String> ids = new ArrayList<>();
+      for (JsonNode metric : get(path)) {
+        if (metric.path("id").asText().endsWith(name)) {
+          ids.add(metric.path("id").asText());
+        }
+      }
+      if (!ids.isEmpty()) {
+        for (JsonNode value : get(path + "?get=" + String.join(",", ids))) {
+          total += (long) value.path("value").asDouble();
+        }
+      }
+    }
+    return total;
+  }
+
   private static long countRewritten(HarperClient harper, String prefix) {
     AtomicLong twice = new AtomicLong();
     harper.scan(0, SyncFixture.DB, SyncFixture.TABLE, "id", prefix, 5000, row -> {
@@ -115,6 +195,17 @@ class FlinkContinuousIT {
         .directory(new File(System.getProperty("user.dir"))).inheritIO().start();
     assertTrue(process.waitFor(2, TimeUnit.MINUTES) && process.exitValue() == 0,
         "scripts/flink-cluster " + command);
+  }
+
+  static String flinkClusterOutput(String... command) throws Exception {
+    List<String> line = new ArrayList<>(List.of("scripts/flink-cluster"));
+    line.addAll(List.of(command));
+    Process process = new ProcessBuilder(line)
+        .directory(new File(System.getProperty("user.dir"))).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes());
+    assertTrue(process.waitFor(3, TimeUnit.MINUTES) && process.exitValue() == 0,
+        "scripts/flink-cluster " + line + ": " + output);
+    return output;
   }
 
   static JsonNode get(String path) throws Exception {
