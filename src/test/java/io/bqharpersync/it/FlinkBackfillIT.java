@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A backfill on the standalone Flink cluster of {@code scripts/flink-cluster}, submitted through
  * {@code scripts/sync} with {@code runner-configs/flink.yaml}: it exits 0, Flink's REST API reports
- * the job FINISHED, and every node holds every row, field for field.
+ * the job FINISHED, and every node holds every row, field for field. The same on the embedded mini
+ * cluster of {@code runner-configs/flink-local.yaml}.
  */
 class FlinkBackfillIT {
   static final String FLINK_REST = "http://127.0.0.1:8081";
@@ -36,18 +37,29 @@ class FlinkBackfillIT {
 
   @Test
   void aBackfillOnTheFlinkClusterFinishesWithEveryRowOnEveryNode() throws Exception {
+    String name = backfill("runner-configs/flink.yaml", "flinkbf");
+    assertEquals("FINISHED", jobState("bq-harper-sync-" + name), "Flink's REST API");
+  }
+
+  @Test
+  void aBackfillOnTheEmbeddedMiniClusterFinishesWithEveryRowOnEveryNode() throws Exception {
+    backfill("runner-configs/flink-local.yaml", "flinklocal");
+  }
+
+  /** Runs a backfill of 20,000 rows through scripts/sync; checks every node; returns the sync's name. */
+  private static String backfill(String runnerConfig, String test) throws Exception {
     try (RunningStandIn bigquery = new RunningStandIn();
         HarperClient harper = LocalHarperCluster.client()) {
-      SyncFixture sync = new SyncFixture(bigquery.client, bigquery.server.endpoint(), "flinkbf");
+      SyncFixture sync = new SyncFixture(bigquery.client, bigquery.server.endpoint(), test);
       TelemetryTable.insert(bigquery.client, sync.table, new TelemetryGenerator(sync.name)
           .rows(0, 20_000, Micros.now() - 3_600_000_000L, 100_000L, 2));
       List<String> args = new ArrayList<>(sync.args("backfill", 4));
-      args.add("--runnerConfig=runner-configs/flink.yaml");
+      args.add("--runnerConfig=" + runnerConfig);
       args.add("--backfillUntil=" + java.time.Instant.now().minusSeconds(1));
 
       List<String> command = new ArrayList<>(List.of("scripts/sync"));
       command.addAll(args);
-      Path log = Path.of("target", "flink-backfill-it.log");
+      Path log = Path.of("target", test + "-it.log");
       Process process = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(log.toFile()).start();
       boolean ended = process.waitFor(5, TimeUnit.MINUTES);
@@ -58,12 +70,12 @@ class FlinkBackfillIT {
       assertTrue(ended, "scripts/sync on Flink did not end within 5 minutes: " + output);
       assertEquals(0, process.exitValue(), output);
 
-      assertEquals("FINISHED", jobState("bq-harper-sync-" + sync.name), "Flink's REST API");
       SourceSnapshot source = SourceSnapshot.read(bigquery.client, sync.table, "id", "timestamp");
       for (ClusterVerifier.NodeReport node
           : SyncFixture.verify(harper, source, sync.name, Duration.ofSeconds(60))) {
         assertTrue(node.ok(), node.toString());
       }
+      return sync.name;
     }
   }
 
