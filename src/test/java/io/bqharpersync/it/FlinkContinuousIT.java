@@ -128,7 +128,13 @@ class FlinkContinuousIT {
             .path("restored").path("external_path").asText(), "restored from the savepoint");
         // HarperIO's counter, as Flink's REST API shows it: every row read is sent, so a job that
         // read again from the start would send every row again.
+        // Flink's REST API serves metrics fetched from the TaskManager every 10 s.
         long writtenAfter = metric(second, "records_written");
+        long metricDeadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        while (writtenAfter == 0 && System.nanoTime() < metricDeadline) {
+          Thread.sleep(1000);
+          writtenAfter = metric(second, "records_written");
+        }
         System.out.printf("flink savepoint test: the first job sent %d rows, the resumed one %d;"
             + " %d rows arrived after the savepoint%n", writtenBefore, writtenAfter,
             next.get() - atSavepoint);
