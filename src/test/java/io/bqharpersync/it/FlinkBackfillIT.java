@@ -17,12 +17,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,18 +54,8 @@ class FlinkBackfillIT {
       args.add("--runnerConfig=" + runnerConfig);
       args.add("--backfillUntil=" + java.time.Instant.now().minusSeconds(1));
 
-      List<String> command = new ArrayList<>(List.of("scripts/sync"));
-      command.addAll(args);
-      Path log = Path.of("target", test + "-it.log");
-      Process process = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(log.toFile()).start();
-      boolean ended = process.waitFor(5, TimeUnit.MINUTES);
-      if (!ended) {
-        process.destroyForcibly();
-      }
-      String output = Files.readString(log);
-      assertTrue(ended, "scripts/sync on Flink did not end within 5 minutes: " + output);
-      assertEquals(0, process.exitValue(), output);
+      ScriptRun run = ScriptRun.of(Duration.ofMinutes(5), "scripts/sync", args);
+      assertEquals(0, run.exit(), run.output());
 
       SourceSnapshot source = SourceSnapshot.read(bigquery.client, sync.table, "id", "timestamp");
       for (ClusterVerifier.NodeReport node

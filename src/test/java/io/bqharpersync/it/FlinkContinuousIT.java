@@ -18,8 +18,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,13 +41,7 @@ class FlinkContinuousIT {
         HarperClient harper = LocalHarperCluster.client()) {
       SyncFixture sync = new SyncFixture(bigquery.client, bigquery.server.endpoint(), "flinkct");
       TelemetryGenerator rows = new TelemetryGenerator(sync.name);
-      TelemetryTable.insert(bigquery.client, sync.table,
-          rows.rows(0, 5_000, Micros.now() - 600_000_000L, 100_000L, 2));
-      List<String> args = new ArrayList<>(sync.args("continuous", SHARDS, "--pollInterval=1s",
-          "--safetyLag=1s", "--lookback=30s", "--rescanInterval=5s", "--pageRows=500",
-          "--maxBufferingDuration=500ms", "--checkpointingInterval=3000"));
-      args.add("--runnerConfig=runner-configs/flink.yaml");
-      String output = submit(args);
+      String output = submit(streamingSync(bigquery, sync, rows, 5_000));
       assertTrue(output.contains("sync job submitted and running"), output);
       String job = jobId("bq-harper-sync-" + sync.name);
       try {
@@ -90,12 +82,7 @@ class FlinkContinuousIT {
         HarperClient harper = LocalHarperCluster.client()) {
       SyncFixture sync = new SyncFixture(bigquery.client, bigquery.server.endpoint(), "flinksp");
       TelemetryGenerator rows = new TelemetryGenerator(sync.name);
-      TelemetryTable.insert(bigquery.client, sync.table,
-          rows.rows(0, 3_000, Micros.now() - 600_000_000L, 100_000L, 2));
-      List<String> args = new ArrayList<>(sync.args("continuous", SHARDS, "--pollInterval=1s",
-          "--safetyLag=1s", "--lookback=30s", "--rescanInterval=5s", "--pageRows=500",
-          "--maxBufferingDuration=500ms", "--checkpointingInterval=3000"));
-      args.add("--runnerConfig=runner-configs/flink.yaml");
+      List<String> args = streamingSync(bigquery, sync, rows, 3_000);
       submit(args);
       String first = jobId("bq-harper-sync-" + sync.name);
       String second = null;
@@ -180,20 +167,23 @@ class FlinkContinuousIT {
     return twice.get();
   }
 
+  /** Submits a continuous sync to the Flink cluster: scripts/sync returns once Flink has it. */
   private static String submit(List<String> args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("scripts/sync"));
-    command.addAll(args);
-    Path log = Path.of("target", "flink-continuous-it.log");
-    Process process = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
-    boolean ended = process.waitFor(3, TimeUnit.MINUTES);
-    if (!ended) {
-      process.destroyForcibly();
-    }
-    String output = Files.readString(log);
-    assertTrue(ended, "scripts/sync did not return after submitting: " + output);
-    assertEquals(0, process.exitValue(), output);
-    return output;
+    ScriptRun run = ScriptRun.of(Duration.ofMinutes(3), "scripts/sync", args);
+    assertEquals(0, run.exit(), run.output());
+    return run.output();
+  }
+
+  /** A streaming sync of {@code seed} rows ten minutes old, checkpointed every 3 s on Flink. */
+  private static List<String> streamingSync(RunningStandIn bigquery, SyncFixture sync,
+      TelemetryGenerator rows, int seed) {
+    TelemetryTable.insert(bigquery.client, sync.table,
+        rows.rows(0, seed, Micros.now() - 600_000_000L, 100_000L, 2));
+    List<String> args = new ArrayList<>(sync.args("continuous", SHARDS, "--pollInterval=1s",
+        "--safetyLag=1s", "--lookback=30s", "--rescanInterval=5s", "--pageRows=500",
+        "--maxBufferingDuration=500ms", "--checkpointingInterval=3000"));
+    args.add("--runnerConfig=runner-configs/flink.yaml");
+    return args;
   }
 
   static void flinkCluster(String command) throws Exception {

@@ -15,13 +15,11 @@ import io.bqharpersync.tools.TelemetryTable;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
@@ -60,8 +58,8 @@ class JobJarIT {
 
   @Test
   void helpListsEveryOptionWithItsDescriptionAndDefault() throws Exception {
-    Run help = script("scripts/sync", List.of("--help"));
-    assertEquals(0, help.exit, help.output);
+    ScriptRun help = script("scripts/sync", List.of("--help"));
+    assertEquals(0, help.exit(), help.output());
     int options = 0;
     for (Method getter : SyncOptions.class.getMethods()) {
       Description description = getter.getAnnotation(Description.class);
@@ -70,14 +68,14 @@ class JobJarIT {
       }
       options++;
       String name = Character.toLowerCase(getter.getName().charAt(3)) + getter.getName().substring(4);
-      assertTrue(help.output.contains("--" + name + "="), "--" + name + " missing from --help");
+      assertTrue(help.output().contains("--" + name + "="), "--" + name + " missing from --help");
       String firstWords = description.value().substring(0, Math.min(30, description.value().length()));
-      assertTrue(help.output.contains(firstWords), "description of --" + name + " missing");
+      assertTrue(help.output().contains(firstWords), "description of --" + name + " missing");
       Default.String text = getter.getAnnotation(Default.String.class);
       Default.Integer number = getter.getAnnotation(Default.Integer.class);
       String defaultValue = text != null ? text.value() : number != null ? "" + number.value() : null;
       if (defaultValue != null && !defaultValue.isEmpty()) {
-        assertTrue(help.output.contains("Default: " + defaultValue), "default of --" + name);
+        assertTrue(help.output().contains("Default: " + defaultValue), "default of --" + name);
       }
     }
     assertTrue(options >= 30, "only " + options + " options found");
@@ -85,11 +83,11 @@ class JobJarIT {
 
   @Test
   void aBadOptionExitsWithStatusTwoNamingIt() throws Exception {
-    Run run = script("scripts/sync", List.of("--sourceTable=my-project.d.t", "--harperNodes=http://127.0.0.1:9925",
+    ScriptRun run = script("scripts/sync", List.of("--sourceTable=my-project.d.t", "--harperNodes=http://127.0.0.1:9925",
         "--shards=0"));
-    assertEquals(2, run.exit, run.output);
-    assertTrue(run.output.contains("configuration error: --shards:"), run.output);
-    assertFalse(run.output.contains(LocalHarperCluster.password()), "the password printed");
+    assertEquals(2, run.exit(), run.output());
+    assertTrue(run.output().contains("configuration error: --shards:"), run.output());
+    assertFalse(run.output().contains(LocalHarperCluster.password()), "the password printed");
   }
 
   @Test
@@ -101,53 +99,37 @@ class JobJarIT {
           new TelemetryGenerator(sync.name).rows(0, 2_000, now - 600_000_000L, 100_000L, 2));
       List<String> args = sync.args("backfill", 3);
       args.add("--runnerConfig=runner-configs/direct.yaml");
-      Run run = script("scripts/sync", args);
-      assertEquals(0, run.exit, run.output);
-      assertTrue(run.output.contains("sync job ended: DONE"), run.output);
+      ScriptRun run = script("scripts/sync", args);
+      assertEquals(0, run.exit(), run.output());
+      assertTrue(run.output().contains("sync job ended: DONE"), run.output());
       SourceSnapshot source = SourceSnapshot.read(bigquery.client, sync.table, "id", "timestamp");
       SyncFixture.verify(harper, source, sync.name, Duration.ofSeconds(30))
           .forEach(report -> assertTrue(report.ok(), report.toString()));
 
       // scripts/drift-check, from the same jar: clean, then a deleted key named, then repaired.
       args.add("--auditIdPrefix=" + sync.name);
-      Run clean = script("scripts/drift-check", args);
-      assertEquals(0, clean.exit, clean.output);
-      assertTrue(clean.output.contains("RESULT: no drift"), clean.output);
+      ScriptRun clean = script("scripts/drift-check", args);
+      assertEquals(0, clean.exit(), clean.output());
+      assertTrue(clean.output().contains("RESULT: no drift"), clean.output());
       String lost = new TelemetryGenerator(sync.name).id(100);
       ObjectNode delete = HarperClient.operation("delete", SyncFixture.DB, SyncFixture.TABLE);
       delete.putArray("ids").add(lost);
       harper.operation(0, delete);
       List<String> quick = new ArrayList<>(args);
       quick.add("--auditSettle=2s");
-      Run drift = script("scripts/drift-check", quick);
-      assertEquals(1, drift.exit, drift.output);
-      assertTrue(drift.output.contains("missing 1 [" + lost + "]"), drift.output);
+      ScriptRun drift = script("scripts/drift-check", quick);
+      assertEquals(1, drift.exit(), drift.output());
+      assertTrue(drift.output().contains("missing 1 [" + lost + "]"), drift.output());
       quick.add("--repair");
-      Run repaired = script("scripts/drift-check", quick);
-      assertEquals(0, repaired.exit, repaired.output);
-      assertTrue(repaired.output.contains("repaired 1"), repaired.output);
+      ScriptRun repaired = script("scripts/drift-check", quick);
+      assertEquals(0, repaired.exit(), repaired.output());
+      assertTrue(repaired.output().contains("repaired 1"), repaired.output());
       SyncFixture.verify(harper, source, sync.name, Duration.ofSeconds(30))
           .forEach(report -> assertTrue(report.ok(), "after the repair: " + report));
     }
   }
 
-  private record Run(int exit, String output) {}
-
-  private static Run script(String script, List<String> args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(script));
-    command.addAll(args);
-    Path log = Files.createTempFile("scripts-sync", ".log");
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-    builder.environment().put("HARPER_PASSWORD", LocalHarperCluster.password());
-    Process process = builder.start();
-    boolean ended = process.waitFor(5, TimeUnit.MINUTES);
-    if (!ended) {
-      process.destroyForcibly();
-    }
-    String output = Files.readString(log);
-    Files.delete(log);
-    assertTrue(ended, script + " did not end within 5 minutes: " + output);
-    return new Run(process.exitValue(), output);
+  private static ScriptRun script(String script, List<String> args) throws Exception {
+    return ScriptRun.of(Duration.ofMinutes(5), script, args);
   }
 }
