@@ -1,6 +1,7 @@
 package io.bqharpersync.audit;
 
 import io.bqharpersync.record.Micros;
+import io.bqharpersync.record.SyncVersion;
 import java.io.Serializable;
 import java.time.Instant;
 
@@ -20,6 +21,14 @@ public record AuditWindow(Instant from, Instant until) implements Serializable {
 
   public boolean contains(long micros) {
     return (from == null || micros >= Micros.of(from)) && micros < Micros.of(until);
+  }
+
+  /**
+   * Whether a row of this {@link SyncVersion} lies in the window; a row without a version (written
+   * before versions existed) lies in none.
+   */
+  public boolean containsVersion(String version) {
+    return version.length() >= 16 && contains(SyncVersion.micros(version));
   }
 
   /** Whether a row at {@code micros} lies beyond the window, not yet audited. */

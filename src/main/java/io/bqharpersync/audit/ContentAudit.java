@@ -174,7 +174,7 @@ public final class ContentAudit {
     Map<String, String> held = versionsOn(audit.slot, keys);
     VersionDigests found = new VersionDigests(BUCKETS);
     held.forEach((key, version) -> {
-      if (inWindow(audit.window, version)) {
+      if (audit.window.containsVersion(version)) {
         found.add(key, version);
       }
     });
@@ -201,7 +201,7 @@ public final class ContentAudit {
       }
     }
     for (Map.Entry<String, String> entry : held.entrySet()) {
-      if (!inWindow(audit.window, entry.getValue())) {
+      if (!audit.window.containsVersion(entry.getValue())) {
         continue;
       }
       Newest row = sourceRows.get(entry.getKey());
@@ -212,10 +212,6 @@ public final class ContentAudit {
       }
     }
     return wrong;
-  }
-
-  private static boolean inWindow(AuditWindow window, String version) {
-    return version.length() >= 16 && window.contains(SyncVersion.micros(version));
   }
 
   /**

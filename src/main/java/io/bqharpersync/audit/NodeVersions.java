@@ -20,7 +20,7 @@ final class NodeVersions {
           String version = row.path(SyncVersion.FIELD).asText("");
           // A row without a version (written before versions existed) has no place in any
           // window: the source side finds its key absent, and the lookup names it stale.
-          if (version.length() >= 16 && window.contains(SyncVersion.micros(version))) {
+          if (window.containsVersion(version)) {
             each.accept(key(row.path(idColumn)), version);
           }
         });

@@ -15,13 +15,13 @@ import java.util.Set;
  * Finds a job on a Flink cluster by name through its REST API ({@code GET /jobs/overview}): a job
  * submitted detached is known to the client only by the name it was given.
  */
-final class FlinkJobs {
+public final class FlinkJobs {
   private static final Set<String> ACTIVE = Set.of("CREATED", "INITIALIZING", "RUNNING", "RESTARTING");
 
   private FlinkJobs() {}
 
   /** The id of the newest job of this name that has not ended, on the cluster at {@code master}. */
-  static Optional<String> runningJobId(String master, String name) {
+  public static Optional<String> runningJobId(String master, String name) {
     try {
       HttpResponse<String> response = HttpClient.newBuilder()
           .connectTimeout(Duration.ofSeconds(5)).build()

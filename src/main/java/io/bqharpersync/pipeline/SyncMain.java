@@ -2,6 +2,7 @@ package io.bqharpersync.pipeline;
 
 import java.util.Arrays;
 import java.util.Locale;
+import org.apache.beam.runners.flink.FlinkDetachedRunnerResult;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.StreamingOptions;
@@ -19,11 +20,6 @@ public final class SyncMain {
   static String jobName(SyncConfig config) {
     return ("bq-harper-sync-" + config.syncName()).toLowerCase(Locale.ROOT)
         .replaceAll("[^a-z0-9-]", "-");
-  }
-
-  /** A runner that returns once the job is submitted (FlinkRunner with attachedMode=false). */
-  private static boolean isDetached(PipelineResult result) {
-    return result.getClass().getSimpleName().contains("Detached");
   }
 
   public static void main(String[] args) {
@@ -57,7 +53,7 @@ public final class SyncMain {
       System.exit(2);
       return;
     }
-    if (isDetached(result)) {
+    if (result instanceof FlinkDetachedRunnerResult) {
       String master = options.as(FlinkPipelineOptions.class).getFlinkMaster();
       System.out.println("sync job submitted and running: Flink job "
           + FlinkJobs.runningJobId(master, options.getJobName()).orElse("(id not found)")

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
  * cluster of {@code runner-configs/flink-local.yaml}.
  */
 class FlinkBackfillIT {
-  static final String FLINK_REST = "http://127.0.0.1:8081";
+  static final String FLINK_MASTER = "127.0.0.1:8081";
+  static final String FLINK_REST = "http://" + FLINK_MASTER;
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   @Test

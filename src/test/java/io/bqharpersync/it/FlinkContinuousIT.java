@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bqharpersync.bqlocal.RunningStandIn;
 import io.bqharpersync.harper.HarperClient;
+import io.bqharpersync.pipeline.FlinkJobs;
 import io.bqharpersync.record.Micros;
 import io.bqharpersync.tools.ClusterVerifier;
 import io.bqharpersync.tools.LocalHarperCluster;
@@ -212,13 +213,8 @@ class FlinkContinuousIT {
   }
 
   static String jobId(String name) throws Exception {
-    for (JsonNode job : get("/jobs/overview").path("jobs")) {
-      if (job.path("name").asText().equals(name)
-          && List.of("CREATED", "INITIALIZING", "RUNNING").contains(job.path("state").asText())) {
-        return job.path("jid").asText();
-      }
-    }
-    throw new AssertionError("no running Flink job named " + name + ": " + get("/jobs/overview"));
+    return FlinkJobs.runningJobId(FlinkBackfillIT.FLINK_MASTER, name).orElseThrow(() ->
+        new AssertionError("no running Flink job named " + name));
   }
 
   static String state(String job) throws Exception {

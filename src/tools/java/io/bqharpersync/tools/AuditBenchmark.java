@@ -19,6 +19,7 @@ import io.bqharpersync.retry.RetryPolicy;
 import io.bqharpersync.source.BigQueryShardReader;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.apache.beam.sdk.PipelineResult;
@@ -123,7 +124,8 @@ public final class AuditBenchmark {
 
   private static void summary(String what, double[] ratios) {
     System.out.printf("%s, ratio to a full read: median %.2f, spread %.2f-%.2f%n", what,
-        HarperWriteBenchmark.median(ratios), min(ratios), max(ratios));
+        HarperWriteBenchmark.median(ratios), Arrays.stream(ratios).min().orElse(0),
+        Arrays.stream(ratios).max().orElse(0));
   }
 
   private static void requireNothingWrong(List<NodeAudit> audited) {
@@ -148,21 +150,5 @@ public final class AuditBenchmark {
 
   private static double seconds(long startNanos) {
     return (System.nanoTime() - startNanos) / 1e9;
-  }
-
-  private static double min(double[] values) {
-    double min = Double.MAX_VALUE;
-    for (double value : values) {
-      min = Math.min(min, value);
-    }
-    return min;
-  }
-
-  private static double max(double[] values) {
-    double max = 0;
-    for (double value : values) {
-      max = Math.max(max, value);
-    }
-    return max;
   }
 }
