@@ -35,3 +35,23 @@ ensure_flink_cluster() {
     scripts/flink-cluster start
   fi
 }
+
+# For a --runnerConfig among the arguments that names the FlinkRunner: builds the job jar it
+# stages, and starts the local Flink cluster (as ensure_flink_cluster) when it submits to it.
+ensure_runner() {
+  local config="" previous=""
+  for arg in "$@"; do
+    case "$arg" in
+      --runnerConfig=*) config="${arg#--runnerConfig=}" ;;
+      *) [[ "$previous" == "--runnerConfig" ]] && config="$arg" ;;
+    esac
+    previous="$arg"
+  done
+  if [[ -n "$config" ]] && grep -q '^runner: *FlinkRunner' "$config"; then
+    source scripts/lib/job-jar.sh
+    ensure_job_jar
+    if grep -q '^flinkMaster: *127\.0\.0\.1:8081' "$config"; then
+      ensure_flink_cluster
+    fi
+  fi
+}

@@ -1,11 +1,9 @@
 package io.bqharpersync.pipeline;
 
 import java.util.Arrays;
-import java.util.Locale;
 import org.apache.beam.runners.flink.FlinkDetachedRunnerResult;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.options.StreamingOptions;
 
 /**
  * Command-line entry point: {@code --pipelineFile} and {@code --runnerConfig} are expanded into
@@ -15,12 +13,6 @@ import org.apache.beam.sdk.options.StreamingOptions;
  */
 public final class SyncMain {
   private SyncMain() {}
-
-  /** {@code bq-harper-sync-<sync name>}, in the characters every runner accepts. */
-  static String jobName(SyncConfig config) {
-    return ("bq-harper-sync-" + config.syncName()).toLowerCase(Locale.ROOT)
-        .replaceAll("[^a-z0-9-]", "-");
-  }
 
   public static void main(String[] args) {
     if (Arrays.asList(args).contains("--help")) {
@@ -33,20 +25,7 @@ public final class SyncMain {
     SyncOptions options;
     try {
       options = PipelineFile.options(args, SyncOptions.class);
-      if (Arrays.stream(args).noneMatch(arg -> arg.startsWith("--jobName="))) {
-        // A name the runner's UI and REST API show, and by which a job is found again.
-        options.setJobName(jobName(SyncConfig.from(options)));
-      }
-      if (SyncMode.CONTINUOUS.name().equalsIgnoreCase(options.getMode())) {
-        // A continuous sync never ends: it runs as a streaming job on every runner.
-        options.as(StreamingOptions.class).setStreaming(true);
-        if (options.getRunner().getSimpleName().equals("FlinkRunner")
-            && Arrays.stream(args).noneMatch(arg -> arg.startsWith("--attachedMode="))) {
-          // Submitted and left running, as `flink run --detached` does; Flink restarts it from
-          // its checkpoints after a failure, with no client attached.
-          options.as(FlinkPipelineOptions.class).setAttachedMode(false);
-        }
-      }
+      RunnerDefaults.apply(options, args);
       result = SyncPipeline.run(options);
     } catch (IllegalArgumentException e) {
       System.err.println("configuration error: " + e.getMessage());

@@ -22,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -234,10 +235,13 @@ class FlinkContinuousIT {
     }
   }
 
+  /** Cleanup: cancels the job unless it has already ended (Flink then refuses). */
   static void cancel(String job) throws Exception {
-    HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create(FlinkBackfillIT.FLINK_REST + "/jobs/" + job + "?mode=cancel"))
-        .method("PATCH", HttpRequest.BodyPublishers.noBody()).build(),
-        HttpResponse.BodyHandlers.ofString());
+    if (!Set.of("FINISHED", "CANCELED", "FAILED").contains(state(job))) {
+      HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+              URI.create(FlinkBackfillIT.FLINK_REST + "/jobs/" + job + "?mode=cancel"))
+          .method("PATCH", HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
   }
 }

@@ -33,8 +33,14 @@ public final class LocalSync {
   /** Options of a local sync of {@code table}: {@link #PIPELINE_FILE}, {@link #RUNNER_CONFIG}, then {@code more}. */
   public static SyncOptions syncOptions(TableId table, String endpoint, String syncName,
       String... more) {
+    return syncOptions(RUNNER_CONFIG, table, endpoint, syncName, more);
+  }
+
+  /** Options of a local sync of {@code table}: {@link #PIPELINE_FILE}, {@code runnerConfig}, then {@code more}. */
+  public static SyncOptions syncOptions(String runnerConfig, TableId table, String endpoint,
+      String syncName, String... more) {
     List<String> args = new ArrayList<>(List.of("--pipelineFile=" + PIPELINE_FILE,
-        "--runnerConfig=" + RUNNER_CONFIG, "--sourceTable=" + TelemetryTable.qualifiedName(table),
+        "--runnerConfig=" + runnerConfig, "--sourceTable=" + TelemetryTable.qualifiedName(table),
         "--bigQueryEndpoint=" + endpoint, "--syncName=" + syncName));
     args.addAll(List.of(more));
     return PipelineFile.options(args.toArray(new String[0]), SyncOptions.class);

@@ -5,6 +5,7 @@ import com.google.cloud.bigquery.TableId;
 import io.bqharpersync.bqlocal.BigQueryStandIn;
 import io.bqharpersync.harper.HarperClient;
 import io.bqharpersync.harper.HarperConnection;
+import io.bqharpersync.pipeline.RunnerDefaults;
 import io.bqharpersync.pipeline.SyncOptions;
 import io.bqharpersync.pipeline.SyncPipeline;
 import io.bqharpersync.record.Micros;
@@ -15,12 +16,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
-import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.PipelineResult;
 
 /**
- * End-to-end figures of the sync job on the DirectRunner, measured against the same cluster in
- * the same run:
+ * End-to-end figures of the sync job on the DirectRunner (or the runner of {@code
+ * --runnerConfig}), measured against the same cluster in the same run:
  *
  * <ul>
  *   <li>throughput: a backfill of {@code --rows} rows from the BigQuery stand-in (whole job, start
@@ -31,15 +31,17 @@ import org.apache.beam.sdk.PipelineResult;
  *       time it was inserted into BigQuery (its timestamp).
  * </ul>
  *
- * The last line is {@code ratio: X.XX}, the median of the per-round ratios.
+ * The last two lines are {@code lag p99: X s} and {@code ratio: X.XX}, the median of the
+ * per-round ratios.
  */
 public final class SyncBenchmark {
   public static void main(String[] args) throws Exception {
-    CommandLine line = new CommandLine(args, Set.of("rows", "rounds", "lagRate", "lagSeconds"));
+    CommandLine line = new CommandLine(args, Set.of("rows", "rounds", "lagRate", "lagSeconds", "runnerConfig"));
     long rows = line.positiveLong("rows", 100_000);
     int rounds = (int) line.positiveLong("rounds", 3);
     int lagRate = (int) line.positiveLong("lagRate", 2_000);
     long lagSeconds = line.positiveLong("lagSeconds", 30);
+    String runnerConfig = line.string("runnerConfig", LocalSync.RUNNER_CONFIG);
     HarperConnection harper = LocalHarperCluster.connection();
     String run = "bench-" + Long.toString(System.currentTimeMillis(), 36);
 
@@ -47,10 +49,10 @@ public final class SyncBenchmark {
       BigQuery bigquery = BigQueryShardReader.client("local-project", server.endpoint(),
           Duration.ofSeconds(60));
       System.out.printf("rows per measurement: %,d; pipeline: %s on %s; nodes: %s%n", rows,
-          LocalSync.PIPELINE_FILE, LocalSync.RUNNER_CONFIG, harper.nodes());
+          LocalSync.PIPELINE_FILE, runnerConfig, harper.nodes());
       // Unmeasured warm-up of both paths.
       HarperWriteBenchmark.plainLoop(harper, new TelemetryPages(run + "-warmplain", rows / 4, 4, 1000), 1000);
-      backfill(bigquery, server.endpoint(), run + "-warmsync", rows / 4);
+      backfill(runnerConfig, bigquery, server.endpoint(), run + "-warmsync", rows / 4);
 
       double[] plain = new double[rounds];
       double[] sync = new double[rounds];
@@ -59,9 +61,9 @@ public final class SyncBenchmark {
         TelemetryPages forPlain = new TelemetryPages(run + "-plain" + round, rows, 4, 1000);
         if (round % 2 == 0) {
           plain[round] = HarperWriteBenchmark.plainLoop(harper, forPlain, 1000);
-          sync[round] = backfill(bigquery, server.endpoint(), run + "-sync" + round, rows);
+          sync[round] = backfill(runnerConfig, bigquery, server.endpoint(), run + "-sync" + round, rows);
         } else {
-          sync[round] = backfill(bigquery, server.endpoint(), run + "-sync" + round, rows);
+          sync[round] = backfill(runnerConfig, bigquery, server.endpoint(), run + "-sync" + round, rows);
           plain[round] = HarperWriteBenchmark.plainLoop(harper, forPlain, 1000);
         }
         ratios[round] = sync[round] / plain[round];
@@ -69,22 +71,25 @@ public final class SyncBenchmark {
             + " ratio %.2f%n", round + 1, plain[round], sync[round], ratios[round]);
       }
 
-      lag(bigquery, server.endpoint(), harper, run + "-lag", lagRate, lagSeconds);
+      double lagP99 = lag(runnerConfig, bigquery, server.endpoint(), harper, run + "-lag", lagRate, lagSeconds);
 
       System.out.printf("raw Harper upsert loop, median: %,.0f rows/s%n",
           HarperWriteBenchmark.median(plain));
       System.out.printf("sync job (backfill, BigQuery to Harper), median: %,.0f rows/s%n",
           HarperWriteBenchmark.median(sync));
+      System.out.printf("lag p99: %.2f s%n", lagP99);
       System.out.printf("ratio: %.2f%n", HarperWriteBenchmark.median(ratios));
     }
     System.exit(0);
   }
 
   /** Seeds a table of {@code rows} rows, then times a whole backfill job of it; rows/s. */
-  private static double backfill(BigQuery bigquery, String endpoint, String name, long rows)
-      throws Exception {
+  private static double backfill(String runnerConfig, BigQuery bigquery, String endpoint,
+      String name, long rows) throws Exception {
     TableId table = seed(bigquery, name, rows);
-    SyncOptions options = LocalSync.syncOptions(table, endpoint, name, "--mode=backfill");
+    SyncOptions options =
+        LocalSync.syncOptions(runnerConfig, table, endpoint, name, "--mode=backfill");
+    RunnerDefaults.apply(options);
     long started = System.nanoTime();
     PipelineResult.State state = SyncPipeline.run(options).waitUntilFinish();
     double seconds = (System.nanoTime() - started) / 1e9;
@@ -95,12 +100,13 @@ public final class SyncBenchmark {
     return rows / seconds;
   }
 
-  private static void lag(BigQuery bigquery, String endpoint, HarperConnection harper, String name,
-      int rate, long seconds) throws Exception {
+  /** Runs a continuous sync while rows arrive at {@code rate}; p99 insert-to-Harper lag, s. */
+  private static double lag(String runnerConfig, BigQuery bigquery, String endpoint,
+      HarperConnection harper, String name, int rate, long seconds) throws Exception {
     TableId table = seed(bigquery, name, 0);
-    SyncOptions options = LocalSync.syncOptions(table, endpoint, name, "--mode=continuous");
-    options.as(DirectOptions.class).setBlockOnRun(false);
-    PipelineResult job = SyncPipeline.run(options);
+    SyncOptions options =
+        LocalSync.syncOptions(runnerConfig, table, endpoint, name, "--mode=continuous");
+    StartedSync job = StartedSync.start(options);
     Thread.sleep(5_000);
     TelemetryGenerator generator = new TelemetryGenerator(name);
     long inserted = generator.insertAtRate(bigquery, table, 0, rate, Duration.ofSeconds(seconds),
@@ -127,6 +133,7 @@ public final class SyncBenchmark {
             + "median %.2f s, p99 %.2f s, max %.2f s%n", rate, seconds, inserted, lags.size(),
         percentile(lags, 0.50) / 1000, percentile(lags, 0.99) / 1000,
         lags.get(lags.size() - 1) / 1000);
+    return percentile(lags, 0.99) / 1000;
   }
 
   private static TableId seed(BigQuery bigquery, String name, long rows) {

@@ -8,7 +8,6 @@ import io.bqharpersync.checkpoint.ShardCheckpoint;
 import io.bqharpersync.harper.DeadLetter;
 import io.bqharpersync.harper.HarperClient;
 import io.bqharpersync.pipeline.SyncOptions;
-import io.bqharpersync.pipeline.SyncPipeline;
 import io.bqharpersync.record.Micros;
 import io.bqharpersync.retry.RetryPolicy;
 import io.bqharpersync.source.BigQueryShardReader;
@@ -21,22 +20,28 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
-import org.apache.beam.runners.direct.DirectOptions;
-import org.apache.beam.sdk.PipelineResult;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The local demonstration of the product's main job: seeds a BigQuery table in the stand-in,
- * runs the continuous sync on the DirectRunner, keeps inserting rows (with ties, late rows and
- * bad rows) while printing live progress, then verifies every row on every node against the
- * source and prints a summary. Exits 0 only when verification passed.
+ * runs the continuous sync (on the DirectRunner, or as {@code --runnerConfig} says), keeps
+ * inserting rows (with ties, late rows and bad rows) while printing live progress, then verifies
+ * every row on every node against the source and prints a summary. Exits 0 only when verification passed.
  */
 public final class SyncDemo {
+  // The FlinkRunner logs every transform it translates; the demo's own lines say what runs.
+  private static final Logger FLINK_RUNNER = Logger.getLogger("org.apache.beam.runners.flink");
+
   public static void main(String[] args) throws Exception {
-    CommandLine line = new CommandLine(args, Set.of("rows", "duration", "rate", "endpoint"));
+    FLINK_RUNNER.setLevel(Level.WARNING);
+    CommandLine line =
+        new CommandLine(args, Set.of("rows", "duration", "rate", "endpoint", "runnerConfig"));
     long rows = line.positiveLong("rows", 200_000);
     long duration = line.positiveLong("duration", 30);
     int rate = (int) line.positiveLong("rate", 1_000);
     String endpoint = line.string("endpoint", "http://127.0.0.1:9050");
+    String runnerConfig = line.string("runnerConfig", LocalSync.RUNNER_CONFIG);
     String run = "demo-" + Long.toString(System.currentTimeMillis(), 36);
     TableId table = TableId.of("local-project", "demo", run.replace('-', '_'));
     BigQuery bigquery = BigQueryShardReader.client("local-project", endpoint, Duration.ofSeconds(60));
@@ -49,12 +54,12 @@ public final class SyncDemo {
     TelemetryTable.create(bigquery, table);
     generator.insertRows(bigquery, table, rows, nowMicros - 48L * 3600 * 1_000_000, step * 3, 3);
 
-    SyncOptions options = LocalSync.syncOptions(table, endpoint, run);
-    options.as(DirectOptions.class).setBlockOnRun(false);
+    SyncOptions options = LocalSync.syncOptions(runnerConfig, table, endpoint, run);
     System.out.printf("2. starting the continuous sync (%s + %s), %d shards%n",
-        LocalSync.PIPELINE_FILE, LocalSync.RUNNER_CONFIG, options.getShards());
+        LocalSync.PIPELINE_FILE, runnerConfig, options.getShards());
     long started = System.nanoTime();
-    PipelineResult job = SyncPipeline.run(options);
+    StartedSync job = StartedSync.start(options);
+    System.out.println("   running " + job.describe());
 
     HarperClient harper = new HarperClient(LocalHarperCluster.connection());
     Progress progress = new Progress(harper,
