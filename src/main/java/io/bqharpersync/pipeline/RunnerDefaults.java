@@ -25,7 +25,17 @@ public final class RunnerDefaults {
       // A name the runner's UI and REST API show, and by which a job is found again.
       options.setJobName(jobName(SyncConfig.from(options)));
     }
-    if (SyncMode.CONTINUOUS.name().equalsIgnoreCase(options.getMode())) {
+    boolean continuous = SyncMode.CONTINUOUS.name().equalsIgnoreCase(options.getMode());
+    if (!continuous && onFlinkCluster(options) && !given(args, "streaming")) {
+      // Flink runs a bounded pipeline in batch: every row is read before the first is written.
+      // Streamed, a backfill writes and commits while it reads; its sources end when their input
+      // is read, and so does the job.
+      options.as(StreamingOptions.class).setStreaming(true);
+      if (!given(args, "shutdownSourcesAfterIdleMs")) {
+        options.as(FlinkPipelineOptions.class).setShutdownSourcesAfterIdleMs(0L);
+      }
+    }
+    if (continuous) {
       // A continuous sync never ends: it runs as a streaming job on every runner.
       options.as(StreamingOptions.class).setStreaming(true);
       if (onFlinkCluster(options) && !given(args, "attachedMode")) {

@@ -7,12 +7,24 @@ import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The local sync's definition and runner configuration, as the demo, the benchmarks and the tests
  * run it; the cluster it writes to is {@link LocalHarperCluster}.
  */
 public final class LocalSync {
+  /**
+   * The FlinkRunner logs every transform it translates and every metric of a finished job; the
+   * tools print what they measure themselves.
+   */
+  private static final Logger FLINK_RUNNER = Logger.getLogger("org.apache.beam.runners.flink");
+
+  static {
+    FLINK_RUNNER.setLevel(Level.WARNING);
+  }
+
   private LocalSync() {}
 
   /**

@@ -20,8 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The local demonstration of the product's main job: seeds a BigQuery table in the stand-in,
@@ -30,11 +28,7 @@ import java.util.logging.Logger;
  * every row on every node against the source and prints a summary. Exits 0 only when verification passed.
  */
 public final class SyncDemo {
-  // The FlinkRunner logs every transform it translates; the demo's own lines say what runs.
-  private static final Logger FLINK_RUNNER = Logger.getLogger("org.apache.beam.runners.flink");
-
   public static void main(String[] args) throws Exception {
-    FLINK_RUNNER.setLevel(Level.WARNING);
     CommandLine line =
         new CommandLine(args, Set.of("rows", "duration", "rate", "endpoint", "runnerConfig"));
     long rows = line.positiveLong("rows", 200_000);
