@@ -128,6 +128,9 @@ class FlinkContinuousIT {
             + " %d rows arrived after the savepoint%n", writtenBefore, writtenAfter,
             next.get() - atSavepoint);
         assertTrue(writtenAfter > 0, "the resumed job's counters are on Flink's REST API");
+        long readAfter = metric(second, "ReadShardFn_rows_read");
+        assertTrue(readAfter > 0 && readAfter <= next.get() - atSavepoint + (long) SHARDS * 500,
+            "the splittable reader's counters are there too, and count what it read: " + readAfter);
         assertTrue(writtenAfter <= next.get() - atSavepoint + (long) SHARDS * 500,
             "the resumed job reads on from the savepoint, not from the start: " + writtenAfter);
       } finally {
