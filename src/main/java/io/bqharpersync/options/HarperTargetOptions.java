@@ -8,12 +8,15 @@ import org.apache.beam.sdk.options.PipelineOptions;
 public interface HarperTargetOptions extends PipelineOptions {
   @Description("Harper operations API URLs, comma-separated, e.g. http://10.0.0.1:9925,... "
       + "Each record goes to the node that owns its key; give this or --harperSeedNode.")
+  @TemplateParameter(shape = ParameterShape.URL_LIST,
+      examples = {"http://10.0.0.1:9925,http://10.0.0.2:9925"})
   String getHarperNodes();
 
   void setHarperNodes(String value);
 
   @Description("One Harper node's operations API URL; the others are discovered with "
       + "cluster_status and ordered by address, so every worker derives the same node slots.")
+  @TemplateParameter(shape = ParameterShape.URL, examples = {"https://harper-0.internal:9925"})
   String getHarperSeedNode();
 
   void setHarperSeedNode(String value);
@@ -21,6 +24,7 @@ public interface HarperTargetOptions extends PipelineOptions {
   @Description("Port of the nodes' HTTP (REST) server, where the component's SyncUpsert resource "
       + "takes the writes; 0 when the nodes serve it on their operations API port.")
   @Default.Integer(9926)
+  @TemplateParameter(shape = ParameterShape.PORT, examples = {"0"})
   int getHarperRestPort();
 
   void setHarperRestPort(int value);
@@ -33,6 +37,7 @@ public interface HarperTargetOptions extends PipelineOptions {
 
   @Description("Name of the environment variable holding the Harper password.")
   @Default.String("HARPER_PASSWORD")
+  @TemplateParameter(shape = ParameterShape.IDENTIFIER, examples = {"HARPER_PASSWORD"})
   String getHarperPasswordEnv();
 
   void setHarperPasswordEnv(String value);
@@ -44,12 +49,14 @@ public interface HarperTargetOptions extends PipelineOptions {
 
   @Description("Harper database of the target table.")
   @Default.String("data")
+  @TemplateParameter(shape = ParameterShape.IDENTIFIER, examples = {"data"})
   String getHarperDatabase();
 
   void setHarperDatabase(String value);
 
   @Description("Harper table the rows are upserted into; it must exist on every node.")
   @Default.String("BigQueryData")
+  @TemplateParameter(shape = ParameterShape.IDENTIFIER, examples = {"BigQueryData"})
   String getHarperTable();
 
   void setHarperTable(String value);

@@ -9,17 +9,20 @@ public interface ShardReadOptions extends PipelineOptions {
   @Description("Number of shards the table is read in, in parallel and without coordination. "
       + "Checkpoints are per shard count: changing it starts a fresh read.")
   @Default.Integer(4)
+  @TemplateParameter(shape = ParameterShape.POSITIVE_INTEGER, examples = {"16"})
   int getShards();
 
   void setShards(int value);
 
   @Description("Most rows one query returns.")
   @Default.Integer(10_000)
+  @TemplateParameter(shape = ParameterShape.POSITIVE_INTEGER, examples = {"10000"})
   int getPageRows();
 
   void setPageRows(int value);
 
   @Description("backfill only: the end of the read (ISO-8601 instant); default: now minus --safetyLag.")
+  @TemplateParameter(shape = ParameterShape.INSTANT, examples = {"2026-11-27T00:00:00Z"})
   String getBackfillUntil();
 
   void setBackfillUntil(String value);
@@ -27,6 +30,7 @@ public interface ShardReadOptions extends PipelineOptions {
   @Description("Never read rows newer than now minus this: BigQuery's streaming buffer may "
       + "still be filling.")
   @Default.String("2s")
+  @TemplateParameter(shape = ParameterShape.DURATION, examples = {"PT2S"})
   String getSafetyLag();
 
   void setSafetyLag(String value);
@@ -35,6 +39,7 @@ public interface ShardReadOptions extends PipelineOptions {
       + "BigQuery bills at least 10 MB per query, so a shorter interval buys lower lag with more "
       + "queries.")
   @Default.String("5s")
+  @TemplateParameter(shape = ParameterShape.DURATION, examples = {"1s"})
   String getPollInterval();
 
   void setPollInterval(String value);
@@ -43,12 +48,14 @@ public interface ShardReadOptions extends PipelineOptions {
       + "still synced, by a trailing re-scan that compares per-bucket digests and re-reads only "
       + "buckets that changed. 0 turns the re-scan off.")
   @Default.String("10m")
+  @TemplateParameter(shape = ParameterShape.DURATION, examples = {"1h"})
   String getLookback();
 
   void setLookback(String value);
 
   @Description("continuous only: how often the trailing re-scan runs.")
   @Default.String("30s")
+  @TemplateParameter(shape = ParameterShape.DURATION, examples = {"30s"})
   String getRescanInterval();
 
   void setRescanInterval(String value);
@@ -57,6 +64,7 @@ public interface ShardReadOptions extends PipelineOptions {
       + "(no shard reads them) and, when the count changed, sends them to the dead letters. On an "
       + "unpartitioned table the count scans the whole cursor column.")
   @Default.String("5m")
+  @TemplateParameter(shape = ParameterShape.DURATION, examples = {"5m"})
   String getNullTimestampScanInterval();
 
   void setNullTimestampScanInterval(String value);
@@ -64,12 +72,14 @@ public interface ShardReadOptions extends PipelineOptions {
   @Description("First width of a shard's query window past its cursor; it adapts between this "
       + "and --maxReadWindow.")
   @Default.String("1h")
+  @TemplateParameter(shape = ParameterShape.DURATION, examples = {"6h"})
   String getReadWindow();
 
   void setReadWindow(String value);
 
   @Description("Widest query window past a shard's cursor.")
   @Default.String("30d")
+  @TemplateParameter(shape = ParameterShape.DURATION, examples = {"30d"})
   String getMaxReadWindow();
 
   void setMaxReadWindow(String value);
@@ -77,6 +87,7 @@ public interface ShardReadOptions extends PipelineOptions {
   @Description("Pages a shard may read ahead of its committed checkpoint; bounds memory when "
       + "Harper is slower than BigQuery.")
   @Default.Integer(4)
+  @TemplateParameter(shape = ParameterShape.POSITIVE_INTEGER, examples = {"8"})
   int getMaxPagesInFlight();
 
   void setMaxPagesInFlight(int value);

@@ -5,6 +5,8 @@ import io.bqharpersync.options.BigQuerySourceOptions;
 import io.bqharpersync.options.HarperTargetOptions;
 import io.bqharpersync.options.HarperWriteOptions;
 import io.bqharpersync.options.ShardReadOptions;
+import io.bqharpersync.options.ParameterShape;
+import io.bqharpersync.options.TemplateParameter;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 
@@ -22,6 +24,7 @@ public interface SyncOptions
         AuditOptions {
   @Description("Name of this sync; its checkpoints and dead letters are kept under it. "
       + "Default: the source table's name.")
+  @TemplateParameter(shape = ParameterShape.SYNC_NAME, examples = {"readings-to-harper"})
   String getSyncName();
 
   void setSyncName(String value);
@@ -29,12 +32,14 @@ public interface SyncOptions
   @Description("backfill: read every shard up to a fixed end, write, finish. continuous: keep "
       + "polling each shard, back to back while behind, every --pollInterval once caught up.")
   @Default.String("continuous")
+  @TemplateParameter(shape = ParameterShape.MODE, examples = {"backfill"})
   String getMode();
 
   void setMode(String value);
 
   @Description("Per-request timeout for BigQuery and Harper calls.")
   @Default.String("60s")
+  @TemplateParameter(shape = ParameterShape.DURATION, examples = {"2m"})
   String getRequestTimeout();
 
   void setRequestTimeout(String value);
