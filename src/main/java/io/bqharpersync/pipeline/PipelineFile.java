@@ -56,7 +56,8 @@ public final class PipelineFile {
     return expanded.toArray(new String[0]);
   }
 
-  static Map<String, String> read(String option, Path file) {
+  /** The options a pipeline file or runner config sets, lists joined by commas. */
+  public static Map<String, String> read(String option, Path file) {
     JsonNode root;
     try {
       root = YAML.readTree(Files.readString(file));

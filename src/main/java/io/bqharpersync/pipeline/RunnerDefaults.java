@@ -14,8 +14,8 @@ public final class RunnerDefaults {
   private RunnerDefaults() {}
 
   /** {@code bq-harper-sync-<sync name>}, in the characters every runner accepts. */
-  static String jobName(SyncConfig config) {
-    return ("bq-harper-sync-" + config.syncName()).toLowerCase(Locale.ROOT)
+  public static String jobName(String syncName) {
+    return ("bq-harper-sync-" + syncName).toLowerCase(Locale.ROOT)
         .replaceAll("[^a-z0-9-]", "-");
   }
 
@@ -23,7 +23,7 @@ public final class RunnerDefaults {
   public static void apply(SyncOptions options, String... args) {
     if (!given(args, "jobName")) {
       // A name the runner's UI and REST API show, and by which a job is found again.
-      options.setJobName(jobName(SyncConfig.from(options)));
+      options.setJobName(jobName(SyncConfig.syncName(options)));
     }
     boolean continuous = SyncMode.CONTINUOUS.name().equalsIgnoreCase(options.getMode());
     if (!continuous && onFlinkCluster(options) && !given(args, "streaming")) {

@@ -30,6 +30,13 @@ public record SyncConfig(
     WriteTuning writing,
     AuditSettings audit) implements Serializable {
 
+  /** The sync's name: --syncName, by default the source table's name. */
+  public static String syncName(SyncOptions options) {
+    return matching("syncName", orDefault(options.getSyncName(),
+            SourceTable.from(options, Duration.ofSeconds(60)).name()), SyncName::isValid,
+        SyncName.EXPECTED);
+  }
+
   /** Checks every option; the first error names its option and nothing has been contacted yet. */
   public static SyncConfig from(SyncOptions options) {
     Duration requestTimeout = positiveDuration("requestTimeout", options.getRequestTimeout());
