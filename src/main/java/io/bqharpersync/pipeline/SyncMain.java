@@ -1,6 +1,7 @@
 package io.bqharpersync.pipeline;
 
 import java.util.Arrays;
+import org.apache.beam.runners.dataflow.DataflowPipelineJob;
 import org.apache.beam.runners.flink.FlinkDetachedRunnerResult;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.PipelineResult;
@@ -37,6 +38,14 @@ public final class SyncMain {
       System.out.println("sync job submitted and running: Flink job "
           + FlinkJobs.runningJobId(master, options.getJobName()).orElse("(id not found)")
           + " '" + options.getJobName() + "'; web UI: http://" + master);
+      System.exit(0);
+    }
+    if (result instanceof DataflowPipelineJob job) {
+      // As `gcloud dataflow` does, and as a Flex Template's launcher needs: the job runs on.
+      System.out.println("sync job submitted to Dataflow: job " + job.getJobId() + " '"
+          + options.getJobName() + "' in " + job.getRegion() + "; console: "
+          + "https://console.cloud.google.com/dataflow/jobs/" + job.getRegion() + "/"
+          + job.getJobId() + "?project=" + job.getProjectId());
       System.exit(0);
     }
     PipelineResult.State state = result.waitUntilFinish();

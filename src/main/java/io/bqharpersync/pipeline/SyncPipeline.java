@@ -28,6 +28,7 @@ public final class SyncPipeline {
 
   /** Checks the configuration against BigQuery and Harper, then starts the job. */
   public static PipelineResult run(SyncOptions options) {
+    RunnerChecks.check(options);
     SyncConfig config = Preflight.check(SyncConfig.from(options));
     Pipeline pipeline = Pipeline.create(options);
     build(pipeline, config, Instant.now());

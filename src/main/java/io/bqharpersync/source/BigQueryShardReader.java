@@ -1,5 +1,6 @@
 package io.bqharpersync.source;
 
+import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.ServiceOptions;
 import com.google.cloud.bigquery.BigQuery;
@@ -16,6 +17,7 @@ import com.google.cloud.bigquery.TableResult;
 import com.google.cloud.http.HttpTransportOptions;
 import io.bqharpersync.record.Cursor;
 import io.bqharpersync.retry.RetryPolicy;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,8 +68,26 @@ public final class BigQueryShardReader {
                     .build());
     if (endpoint != null) {
       options.setHost(endpoint).setCredentials(NoCredentials.getInstance());
+    } else {
+      options.setCredentials(applicationDefaultCredentials());
     }
     return options.build().getService();
+  }
+
+  /**
+   * Google's credentials for this process, found as every Google client finds them; without
+   * them the BigQuery client fails later with a NullPointerException that names nothing.
+   */
+  private static GoogleCredentials applicationDefaultCredentials() {
+    try {
+      return GoogleCredentials.getApplicationDefault();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--sourceTable: reading from BigQuery needs Google Cloud "
+          + "credentials, and none were found (Application Default Credentials: run 'gcloud auth "
+          + "application-default login', set GOOGLE_APPLICATION_CREDENTIALS to a key file, or run "
+          + "with a service account attached, as Dataflow workers do); or give --bigQueryEndpoint "
+          + "for a BigQuery stand-in");
+    }
   }
 
   public static boolean isRetriable(RuntimeException e) {

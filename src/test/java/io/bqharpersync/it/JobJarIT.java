@@ -19,11 +19,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.JarFile;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The bundled job jar, as {@code scripts/sync} runs it: what it holds, its help, its exit status
@@ -127,6 +130,55 @@ class JobJarIT {
       SyncFixture.verify(harper, source, sync.name, Duration.ofSeconds(30))
           .forEach(report -> assertTrue(report.ok(), "after the repair: " + report));
     }
+  }
+
+  @Test
+  void aDataflowOptionSetIsCheckedWholeAndStopsWhereGoogleCredentialsAreFirstNeeded(
+      @TempDir Path noGcloudConfig) throws Exception {
+    List<String> dataflow = List.of("--runner=DataflowRunner", "--project=my-project",
+        "--region=us-central1", "--tempLocation=gs://my-bucket/temp",
+        "--sourceTable=my-project.telemetry.readings", "--mode=continuous",
+        "--harperNodes=" + String.join(",", LocalHarperCluster.connection().nodes()));
+    // No credentials anywhere: no key file, an empty gcloud configuration, no metadata server.
+    Map<String, String> env = new HashMap<>();
+    env.put("GOOGLE_APPLICATION_CREDENTIALS", null);
+    env.put("CLOUDSDK_CONFIG", noGcloudConfig.toString());
+    env.put("NO_GCE_CHECK", "true");
+    env.put("CLOUDSDK_COMPUTE_REGION", null);
+
+    ScriptRun noRegion = ScriptRun.of(Duration.ofMinutes(2), "scripts/sync",
+        without(dataflow, "--region="), env);
+    assertEquals(2, noRegion.exit(), noRegion.output());
+    assertTrue(noRegion.output().contains("configuration error: --region: required on Dataflow"),
+        noRegion.output());
+    ScriptRun localTemp = ScriptRun.of(Duration.ofMinutes(2), "scripts/sync",
+        with(without(dataflow, "--tempLocation="), "--tempLocation=/tmp/dataflow"), env);
+    assertEquals(2, localTemp.exit(), localTemp.output());
+    assertTrue(localTemp.output().contains("--tempLocation: on Dataflow a gs:// path"),
+        localTemp.output());
+    ScriptRun badSyncOption = ScriptRun.of(Duration.ofMinutes(2), "scripts/sync",
+        with(dataflow, "--pollInterval=soon"), env);
+    assertEquals(2, badSyncOption.exit(), badSyncOption.output());
+    assertTrue(badSyncOption.output().contains("configuration error: --pollInterval:"),
+        badSyncOption.output());
+
+    // Every option valid and Harper reachable: the first thing that needs Google is BigQuery.
+    ScriptRun run = ScriptRun.of(Duration.ofMinutes(2), "scripts/sync", dataflow, env);
+    assertEquals(2, run.exit(), run.output());
+    assertTrue(run.output().contains("configuration error: --sourceTable: reading from BigQuery "
+        + "needs Google Cloud credentials, and none were found"), run.output());
+    assertFalse(run.output().contains("NullPointerException"), run.output());
+    assertFalse(run.output().contains(LocalHarperCluster.password()), "the password printed");
+  }
+
+  private static List<String> without(List<String> args, String prefix) {
+    return args.stream().filter(arg -> !arg.startsWith(prefix)).toList();
+  }
+
+  private static List<String> with(List<String> args, String arg) {
+    List<String> more = new ArrayList<>(args);
+    more.add(arg);
+    return more;
   }
 
   private static ScriptRun script(String script, List<String> args) throws Exception {
