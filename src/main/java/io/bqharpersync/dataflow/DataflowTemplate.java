@@ -25,7 +25,12 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * scripts/dataflow-template build --project=P --region=R --bucket=gs://B [--image=I] [--dry-run]
  * scripts/dataflow-template run --project=P --region=R --bucket=gs://B --pipelineFile=F
  *     [--image=I] [--serviceAccount=SA] [--network=N] [--subnetwork=S] [--dry-run]
+ *     [--syncOption=value ...]
  * </pre>
+ *
+ * <p>A sync option given as a flag wins over the pipeline file, as on {@code scripts/sync}. The
+ * Harper password must come from Secret Manager ({@code harperPasswordSecret}): a password file or
+ * environment variable of this machine does not exist on Dataflow's launcher or workers.
  */
 public final class DataflowTemplate {
   static final String RUNNER_CONFIG = "runner-configs/dataflow.yaml";
@@ -36,11 +41,14 @@ public final class DataflowTemplate {
 
   private final String action;
   private final Map<String, String> flags;
+  private final Map<String, String> syncOptions;
   private final Map<String, String> runnerConfig;
 
-  DataflowTemplate(String action, Map<String, String> flags, Map<String, String> runnerConfig) {
+  DataflowTemplate(String action, Map<String, String> flags, Map<String, String> syncOptions,
+      Map<String, String> runnerConfig) {
     this.action = action;
     this.flags = flags;
+    this.syncOptions = syncOptions;
     this.runnerConfig = runnerConfig;
   }
 
@@ -50,6 +58,7 @@ public final class DataflowTemplate {
       throw new IllegalArgumentException("expected 'build' or 'run' first");
     }
     Map<String, String> flags = new LinkedHashMap<>();
+    Map<String, String> syncOptions = new LinkedHashMap<>();
     for (int i = 1; i < args.length; i++) {
       String arg = args[i];
       if (!arg.startsWith("--")) {
@@ -66,12 +75,16 @@ public final class DataflowTemplate {
         }
         value = args[++i];
       }
-      if (!FLAGS.contains(name)) {
-        throw new IllegalArgumentException("--" + name + ": unknown flag; known: " + FLAGS);
+      if (FLAGS.contains(name)) {
+        flags.put(name, value);
+      } else if (args[0].equals("run") && parameterNames().contains(name)) {
+        syncOptions.put(name, value);
+      } else {
+        throw new IllegalArgumentException("--" + name + ": unknown flag; known: " + FLAGS
+            + (args[0].equals("run") ? " and the sync's options" : ""));
       }
-      flags.put(name, value);
     }
-    DataflowTemplate template = new DataflowTemplate(args[0], flags, runnerConfig);
+    DataflowTemplate template = new DataflowTemplate(args[0], flags, syncOptions, runnerConfig);
     template.required("project", "^[a-z][a-z0-9-]{4,28}[a-z0-9]$");
     template.required("region", "^[a-z]+-[a-z]+[0-9]+$");
     template.required("bucket", "^gs://[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$");
@@ -115,7 +128,7 @@ public final class DataflowTemplate {
     SyncOptions sync = syncOptions(parameters);
     boolean continuous = SyncMode.CONTINUOUS.name().equalsIgnoreCase(sync.getMode());
     List<String> command = new ArrayList<>(List.of("gcloud", "dataflow", "flex-template", "run",
-        RunnerDefaults.jobName(SyncConfig.syncName(sync)),
+        RunnerDefaults.jobName(SyncConfig.from(sync).syncName()),
         "--template-file-gcs-location=" + templateSpec(),
         "--project=" + flags.get("project"), "--region=" + flags.get("region"),
         "--staging-location=" + flags.get("bucket") + "/staging",
@@ -144,18 +157,35 @@ public final class DataflowTemplate {
   private Map<String, String> parameters() {
     Path file = Path.of(flags.get("pipelineFile"));
     Map<String, String> options = PipelineFile.read("pipelineFile", file);
-    Set<String> known = TemplateMetadata.syncOptions().stream()
-        .map(TemplateMetadata.Option::name).collect(Collectors.toSet());
     for (String name : options.keySet()) {
-      if (!known.contains(name)) {
+      if (!parameterNames().contains(name)) {
         throw new IllegalArgumentException("--pipelineFile: " + file + ": '" + name
             + "' is not a sync option, so not a template parameter");
       }
     }
+    options.putAll(syncOptions);
+    if (options.containsKey("harperPasswordFile")) {
+      throw new IllegalArgumentException("--harperPasswordFile: a file of this machine is not on "
+          + "Dataflow's workers; put the password in Secret Manager and give --harperPasswordSecret");
+    }
+    if (!options.containsKey("harperPasswordSecret")) {
+      throw new IllegalArgumentException("--harperPasswordSecret: required on Dataflow (in the "
+          + "pipeline file or as a flag): projects/PROJECT/secrets/SECRET/versions/VERSION");
+    }
+    // An environment variable of this machine means nothing on Dataflow; the secret replaces it.
+    options.remove("harperPasswordEnv");
     return options;
   }
 
-  /** The sync's options as the job will see them, checked as the job checks them. */
+  private static Set<String> parameterNames() {
+    return TemplateMetadata.syncOptions().stream().map(TemplateMetadata.Option::name)
+        .collect(Collectors.toSet());
+  }
+
+  /**
+   * The sync's options as the job will see them, checked as the job checks them (nothing is
+   * contacted; the secret is not read).
+   */
   private static SyncOptions syncOptions(Map<String, String> parameters) {
     List<String> args = new ArrayList<>();
     parameters.forEach((name, value) -> args.add("--" + name + "=" + value));

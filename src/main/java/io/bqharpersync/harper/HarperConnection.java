@@ -23,7 +23,7 @@ public final class HarperConnection implements Serializable {
 
   private final List<String> nodes;
   private final String username;
-  private final String password;
+  private final HarperPassword password;
   private final Duration connectTimeout;
   private final Duration requestTimeout;
   private final String trustStorePath;
@@ -34,7 +34,7 @@ public final class HarperConnection implements Serializable {
   private HarperConnection(
       List<String> nodes,
       String username,
-      String password,
+      HarperPassword password,
       Duration connectTimeout,
       Duration requestTimeout,
       String trustStorePath,
@@ -54,6 +54,12 @@ public final class HarperConnection implements Serializable {
    * Operations-API base URLs, for example {@code http://127.0.0.1:9925}, in node-slot order.
    */
   public static HarperConnection of(List<String> nodeUrls, String username, String password) {
+    return of(nodeUrls, username, HarperPassword.of(password));
+  }
+
+  /** As {@link #of(List, String, String)}, the password given or read from Secret Manager. */
+  public static HarperConnection of(List<String> nodeUrls, String username,
+      HarperPassword password) {
     requireNonNull(nodeUrls, "nodes");
     if (nodeUrls.isEmpty()) {
       throw new IllegalArgumentException("nodes: at least one Harper node URL is required");
@@ -64,9 +70,7 @@ public final class HarperConnection implements Serializable {
     if (username == null || username.isBlank()) {
       throw new IllegalArgumentException("username: a Harper user name is required");
     }
-    if (password == null || password.isEmpty()) {
-      throw new IllegalArgumentException("password: a Harper password is required");
-    }
+    requireNonNull(password, "password");
     return new HarperConnection(
         List.copyOf(nodeUrls),
         username,
@@ -173,8 +177,9 @@ public final class HarperConnection implements Serializable {
     return username;
   }
 
+  /** The password; one read from Secret Manager is read here, on first use in this JVM. */
   String password() {
-    return password;
+    return password.value();
   }
 
   public Duration connectTimeout() {

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * The Harper cluster and table a sync writes to. The password is read here, from the environment
- * or a file, and lives only inside {@link HarperConnection}, which never prints it.
+ * or a file, or named here as a Secret Manager secret that each JVM reads when it first needs it;
+ * it lives only inside {@link HarperConnection}, which never prints it.
  *
  * @param seedNode set when the nodes are to be discovered from this one; {@code Preflight}
  *     resolves them, and null afterwards or when the nodes were listed
@@ -32,8 +33,15 @@ public record HarperTarget(HarperConnection connection, String seedNode, String 
     String table = matching("harperTable", options.getHarperTable(), HarperTarget::isIdentifier,
         "a Harper identifier ([A-Za-z_][A-Za-z0-9_]*)");
     String user = required("harperUser", options.getHarperUser());
-    String password = secret("harperPasswordFile", options.getHarperPasswordFile(),
-        "harperPasswordEnv", options.getHarperPasswordEnv());
+    if (!blank(options.getHarperPasswordSecret()) && !blank(options.getHarperPasswordFile())) {
+      throw invalid("harperPasswordSecret / --harperPasswordFile", "give at most one of them");
+    }
+    HarperPassword password = blank(options.getHarperPasswordSecret())
+        ? HarperPassword.of(secret("harperPasswordFile", options.getHarperPasswordFile(),
+            "harperPasswordEnv", options.getHarperPasswordEnv()))
+        : HarperPassword.fromSecret(options.getHarperPasswordSecret().trim(),
+            blank(options.getSecretManagerEndpoint()) ? null
+                : options.getSecretManagerEndpoint().trim());
     boolean listed = !blank(options.getHarperNodes());
     if (listed == !blank(options.getHarperSeedNode())) {
       throw invalid("harperNodes / --harperSeedNode", "give exactly one of them");

@@ -47,6 +47,22 @@ public interface HarperTargetOptions extends PipelineOptions {
 
   void setHarperPasswordFile(String value);
 
+  @Description("Secret Manager secret version holding the Harper password (first line), as "
+      + "projects/PROJECT/secrets/SECRET/versions/VERSION; used instead of --harperPasswordEnv "
+      + "and --harperPasswordFile. Only this name travels with the job: each worker reads the "
+      + "secret when it first writes, with its service account (secretmanager.secretAccessor).")
+  @TemplateParameter(shape = ParameterShape.SECRET_VERSION,
+      examples = {"projects/my-project/secrets/harper-password/versions/latest"})
+  String getHarperPasswordSecret();
+
+  void setHarperPasswordSecret(String value);
+
+  @Description("Secret Manager API host:port to use instead of Google's, over plaintext gRPC "
+      + "and without credentials: for a local stand-in of the API.")
+  String getSecretManagerEndpoint();
+
+  void setSecretManagerEndpoint(String value);
+
   @Description("Harper database of the target table.")
   @Default.String("data")
   @TemplateParameter(shape = ParameterShape.IDENTIFIER, examples = {"data"})

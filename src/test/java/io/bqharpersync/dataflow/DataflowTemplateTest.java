@@ -17,7 +17,15 @@ class DataflowTemplateTest {
   private static final Map<String, String> RUNNER_CONFIG =
       PipelineFile.read("runnerConfig", Path.of(DataflowTemplate.RUNNER_CONFIG));
 
+  private static final String SECRET = "projects/my-project/secrets/harper/versions/latest";
+
   @TempDir Path dir;
+
+  private static String[] with(String[] args, String... more) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, all, args.length, more.length);
+    return all;
+  }
 
   private static List<List<String>> commands(String... args) {
     return DataflowTemplate.parse(args, RUNNER_CONFIG).commands();
@@ -47,7 +55,8 @@ class DataflowTemplateTest {
     List<String> run = commands("run", "--project", "my-project", "--region", "us-central1",
         "--bucket", "gs://my-bucket", "--pipelineFile", "pipelines/telemetry-bigquery.yaml",
         "--serviceAccount", "sync@my-project.iam.gserviceaccount.com",
-        "--subnetwork", "regions/us-central1/subnetworks/private").get(0);
+        "--subnetwork", "regions/us-central1/subnetworks/private",
+        "--harperPasswordSecret=" + SECRET, "--shards=32").get(0);
     assertEquals(List.of("gcloud", "dataflow", "flex-template", "run", "bq-harper-sync-readings"),
         run.subList(0, 5));
     for (String flag : List.of("--template-file-gcs-location=gs://my-bucket/templates/bq-harper-sync.json",
@@ -58,14 +67,19 @@ class DataflowTemplateTest {
         "--worker-machine-type=n2-standard-2", "--max-workers=4", "--disable-public-ips",
         "--enable-streaming-engine",
         "--parameters=^~^sourceTable=my-project.telemetry.readings",
-        "--parameters=^~^columns=id,timestamp,deviceId,reading,data", "--parameters=^~^shards=16",
-        "--parameters=^~^auditInterval=15m")) {
+        "--parameters=^~^columns=id,timestamp,deviceId,reading,data", "--parameters=^~^shards=32",
+        "--parameters=^~^auditInterval=15m", "--parameters=^~^harperPasswordSecret=" + SECRET)) {
       assertTrue(run.contains(flag), flag + " in " + run);
     }
+    assertFalse(run.stream().anyMatch(flag -> flag.contains("shards=16")), "the flag wins");
+    assertFalse(run.stream().anyMatch(flag -> flag.contains("harperPasswordEnv")),
+        "no environment variable of this machine");
     assertFalse(run.stream().anyMatch(flag -> flag.startsWith("--network")), "no network given");
 
     Path backfill = dir.resolve("backfill.yaml");
-    Files.writeString(backfill, "sourceTable: p1-x.d.t\nmode: backfill\nsyncName: Once\n");
+    Files.writeString(backfill, "sourceTable: p1-x.d.t\nmode: backfill\nsyncName: Once\n"
+        + "harperNodes: http://10.0.0.1:9925\n"
+        + "harperPasswordSecret: " + SECRET + "\n");
     List<String> batch = commands("run", "--project=my-project", "--region=us-central1",
         "--bucket=gs://my-bucket", "--pipelineFile=" + backfill).get(0);
     assertEquals("bq-harper-sync-once", batch.get(4));
@@ -83,6 +97,13 @@ class DataflowTemplateTest {
     assertTrue(refused("build", "--project=my-project", "--region=us-central1",
         "--bucket=gs://b-1", "--workers=3").startsWith("--workers: unknown flag"));
     assertTrue(refused("deploy").contains("'build' or 'run'"));
+    String[] run = {"run", "--project=my-project", "--region=us-central1", "--bucket=gs://b-1",
+        "--pipelineFile=pipelines/telemetry-bigquery.yaml"};
+    assertTrue(refused(run).startsWith("--harperPasswordSecret: required on Dataflow"));
+    assertTrue(refused(with(run, "--harperPasswordFile=/etc/pw"))
+        .startsWith("--harperPasswordFile: a file of this machine is not on Dataflow's workers"));
+    assertTrue(refused(with(run, "--harperPasswordSecret=" + SECRET, "--pollInterval=soon"))
+        .startsWith("--pollInterval:"), "the sync's own checks");
     Path withRunner = dir.resolve("runner.yaml");
     Files.writeString(withRunner, "sourceTable: p1-x.d.t\nrunner: DataflowRunner\n");
     assertTrue(refused("run", "--project=my-project", "--region=us-central1", "--bucket=gs://b-1",

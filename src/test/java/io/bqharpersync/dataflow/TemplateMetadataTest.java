@@ -112,8 +112,10 @@ class TemplateMetadataTest {
         continue;
       }
       for (String example : parameter.examples()) {
-        List<String> args = new ArrayList<>(List.of(
-            "--harperPasswordFile=" + password, "--" + option.name() + "=" + example));
+        List<String> args = new ArrayList<>(List.of("--" + option.name() + "=" + example));
+        if (!option.name().equals("harperPasswordSecret")) {
+          args.add("--harperPasswordFile=" + password);
+        }
         if (!option.name().equals("sourceTable")) {
           args.add("--sourceTable=my-project.telemetry.readings");
         }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bqharpersync.bqlocal.RunningStandIn;
 import io.bqharpersync.harper.HarperClient;
+import io.bqharpersync.harper.SecretManagerFake;
 import io.bqharpersync.record.Micros;
 import io.bqharpersync.tools.ClusterVerifier;
 import io.bqharpersync.tools.LocalHarperCluster;
@@ -19,7 +20,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,19 +36,35 @@ class FlinkBackfillIT {
   static final String FLINK_REST = "http://" + FLINK_MASTER;
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
+  /**
+   * The Harper password comes from Secret Manager (an in-process stand-in of its API), not from
+   * the environment: the submitting JVM reads it for its checks, and the TaskManager, a JVM of its
+   * own, reads it again, since only the secret's name travels with the job.
+   */
   @Test
   void aBackfillOnTheFlinkClusterFinishesWithEveryRowOnEveryNode() throws Exception {
-    String name = backfill("runner-configs/flink.yaml", "flinkbf");
-    assertEquals("FINISHED", jobState("bq-harper-sync-" + name), "Flink's REST API");
+    String version = "projects/local-project/secrets/harper-password/versions/1";
+    try (SecretManagerFake secrets = new SecretManagerFake()
+        .withSecret(version, LocalHarperCluster.password() + "\n")) {
+      Map<String, String> noPasswordInTheEnvironment = new HashMap<>();
+      noPasswordInTheEnvironment.put("HARPER_PASSWORD", null);
+      String name = backfill("runner-configs/flink.yaml", "flinkbf", List.of(
+          "--harperPasswordSecret=" + version, "--secretManagerEndpoint=" + secrets.endpoint()),
+          noPasswordInTheEnvironment);
+      assertEquals("FINISHED", jobState("bq-harper-sync-" + name), "Flink's REST API");
+      assertTrue(secrets.reads() >= 2, "read by the client and by the TaskManager: "
+          + secrets.reads());
+    }
   }
 
   @Test
   void aBackfillOnTheEmbeddedMiniClusterFinishesWithEveryRowOnEveryNode() throws Exception {
-    backfill("runner-configs/flink-local.yaml", "flinklocal");
+    backfill("runner-configs/flink-local.yaml", "flinklocal", List.of(), Map.of());
   }
 
   /** Runs a backfill of 20,000 rows through scripts/sync; checks every node; returns the sync's name. */
-  private static String backfill(String runnerConfig, String test) throws Exception {
+  private static String backfill(String runnerConfig, String test, List<String> more,
+      Map<String, String> env) throws Exception {
     try (RunningStandIn bigquery = new RunningStandIn();
         HarperClient harper = LocalHarperCluster.client()) {
       SyncFixture sync = new SyncFixture(bigquery.client, bigquery.server.endpoint(), test);
@@ -54,8 +73,12 @@ class FlinkBackfillIT {
       List<String> args = new ArrayList<>(sync.args("backfill", 4));
       args.add("--runnerConfig=" + runnerConfig);
       args.add("--backfillUntil=" + java.time.Instant.now().minusSeconds(1));
+      if (more.stream().anyMatch(arg -> arg.startsWith("--harperPasswordSecret="))) {
+        args.removeIf(arg -> arg.startsWith("--harperPasswordFile="));
+      }
+      args.addAll(more);
 
-      ScriptRun run = ScriptRun.of(Duration.ofMinutes(5), "scripts/sync", args);
+      ScriptRun run = ScriptRun.of(Duration.ofMinutes(5), "scripts/sync", args, env);
       assertEquals(0, run.exit(), run.output());
 
       SourceSnapshot source = SourceSnapshot.read(bigquery.client, sync.table, "id", "timestamp");

@@ -169,6 +169,14 @@ class JobJarIT {
         + "needs Google Cloud credentials, and none were found"), run.output());
     assertFalse(run.output().contains("NullPointerException"), run.output());
     assertFalse(run.output().contains(LocalHarperCluster.password()), "the password printed");
+
+    // As on Dataflow, the password in Secret Manager: reading it is the first use of Google.
+    ScriptRun secret = ScriptRun.of(Duration.ofMinutes(2), "scripts/sync", with(dataflow,
+        "--harperPasswordSecret=projects/my-project/secrets/harper/versions/latest"), env);
+    assertEquals(2, secret.exit(), secret.output());
+    assertTrue(secret.output().contains("configuration error: --harperPasswordSecret: reading "
+        + "projects/my-project/secrets/harper/versions/latest needs Google Cloud credentials, and "
+        + "none were found"), secret.output());
   }
 
   private static List<String> without(List<String> args, String prefix) {
