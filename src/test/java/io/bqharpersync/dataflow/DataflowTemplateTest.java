@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bqharpersync.pipeline.PipelineFile;
+import org.apache.beam.runners.dataflow.options.DataflowPipelineOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -108,6 +109,18 @@ class DataflowTemplateTest {
     Files.writeString(withRunner, "sourceTable: p1-x.d.t\nrunner: DataflowRunner\n");
     assertTrue(refused("run", "--project=my-project", "--region=us-central1", "--bucket=gs://b-1",
         "--pipelineFile=" + withRunner).contains("'runner' is not a sync option"));
+  }
+
+  @Test
+  void theRunnerConfigIsDataflowRunnerOptionsAsBeamParsesThem() {
+    DataflowPipelineOptions options = PipelineFile.options(
+        new String[] {"--runnerConfig=" + DataflowTemplate.RUNNER_CONFIG, "--project=my-project"},
+        DataflowPipelineOptions.class);
+    assertEquals("DataflowRunner", options.getRunner().getSimpleName());
+    assertEquals("n2-standard-2", options.getWorkerMachineType());
+    assertEquals(4, options.getMaxNumWorkers());
+    assertTrue(options.isEnableStreamingEngine());
+    assertFalse(options.getUsePublicIps());
   }
 
   @Test
