@@ -1,0 +1,111 @@
+package io.bqharpersync.status;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.bqharpersync.audit.ContentAudit;
+import io.bqharpersync.checkpoint.CheckpointStore;
+import io.bqharpersync.harper.DeadLetter;
+import io.bqharpersync.harper.HarperClient;
+import io.bqharpersync.harper.HarperException;
+import io.bqharpersync.harper.LiveNodes;
+import io.bqharpersync.options.DurationText;
+import io.bqharpersync.pipeline.PipelineFile;
+import io.bqharpersync.pipeline.SyncConfig;
+import io.bqharpersync.retry.RetryPolicy;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
+
+/**
+ * {@code scripts/status}: what a sync's state in Harper says, read from whichever nodes answer
+ * (neither BigQuery nor the job is contacted), with alerts at settable thresholds. Exit 0 when no
+ * alert fires, 1 when one does or no node answers, 2 on a configuration error; {@code --json} for
+ * machines.
+ */
+public final class SyncStatus {
+  private SyncStatus() {}
+
+  /** The sync's state as the nodes hold it now. */
+  public static StatusReport read(SyncConfig config, HarperClient harper, Instant at) {
+    String database = config.target().database();
+    CheckpointStore store = new CheckpointStore(harper, database, RetryPolicy.defaults());
+    List<StatusReport.Shard> shards = new ArrayList<>();
+    for (int shard = 0; shard < config.reading().shards(); shard++) {
+      shards.add(new StatusReport.Shard(shard, store.read(config.layout(), shard).orElse(null)));
+    }
+    AtomicLong deadLetters = new AtomicLong();
+    AtomicReference<Instant> newest = new AtomicReference<>();
+    onAnyNode(harper, slot -> {
+      deadLetters.set(0);
+      DeadLetter.scan(harper, slot, database, config.syncName(), letter -> {
+        deadLetters.incrementAndGet();
+        Instant failed = Instant.parse(letter.path("failedAt").asText());
+        newest.accumulateAndGet(failed, (a, b) -> a == null || b.isAfter(a) ? b : a);
+      });
+    });
+    Map<String, StatusReport.Audit> lastAudits = new TreeMap<>();
+    onAnyNode(harper, slot -> harper.scan(slot, database, ContentAudit.AUDIT_TABLE, "id",
+        config.syncName() + "/node", 1000, row -> {
+          StatusReport.Audit audit = audit(row);
+          lastAudits.merge(audit.node(), audit, (a, b) -> b.at().isAfter(a.at()) ? b : a);
+        }));
+    return new StatusReport(config.syncName(), at, shards, deadLetters.get(), newest.get(),
+        new ArrayList<>(lastAudits.values()));
+  }
+
+  private static StatusReport.Audit audit(JsonNode row) {
+    return new StatusReport.Audit(row.path("node").asText(),
+        Instant.parse(row.path("timestamp").asText()), row.path("status").asText(),
+        row.path("missing").asLong(), row.path("stale").asLong(), row.path("extra").asLong(),
+        row.path("repaired").asLong());
+  }
+
+  /** Runs {@code read} against the first node that answers. */
+  private static void onAnyNode(HarperClient harper, IntConsumer read) {
+    HarperException.Retriable unreachable = null;
+    for (int slot = 0; slot < harper.connection().nodeCount(); slot++) {
+      try {
+        read.accept(slot);
+        return;
+      } catch (HarperException.Retriable e) {
+        if (!LiveNodes.isUnreachable(e)) {
+          throw e;
+        }
+        unreachable = e;
+      }
+    }
+    throw unreachable;
+  }
+
+  public static void main(String[] args) {
+    StatusOptions options;
+    SyncConfig config;
+    StatusReport.Thresholds limits;
+    try {
+      options = PipelineFile.options(args, StatusOptions.class);
+      limits = new StatusReport.Thresholds(
+          DurationText.parse("maxLag", options.getMaxLag()),
+          DurationText.parse("maxCheckpointAge", options.getMaxCheckpointAge()),
+          DurationText.parse("deadLetterWindow", options.getDeadLetterWindow()));
+      config = SyncConfig.from(options);
+    } catch (IllegalArgumentException e) {
+      System.err.println("configuration error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    StatusReport report;
+    try (HarperClient harper = new HarperClient(config.target().connection())) {
+      report = read(config, harper, Instant.now());
+    } catch (HarperException e) {
+      System.out.println("ALERT: no Harper node answered: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    System.out.print(options.getJson() ? report.json(limits).toString() + "\n" : report.text(limits));
+    System.exit(report.alerts(limits).isEmpty() ? 0 : 1);
+  }
+}
