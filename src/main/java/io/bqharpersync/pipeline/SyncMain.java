@@ -1,7 +1,10 @@
 package io.bqharpersync.pipeline;
 
+import io.bqharpersync.options.DurationText;
+import java.time.Duration;
 import java.util.Arrays;
 import org.apache.beam.runners.dataflow.DataflowPipelineJob;
+import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.flink.FlinkDetachedRunnerResult;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.PipelineResult;
@@ -24,9 +27,13 @@ public final class SyncMain {
     }
     PipelineResult result;
     SyncOptions options;
+    Duration progressInterval;
     try {
       options = PipelineFile.options(args, SyncOptions.class);
       RunnerDefaults.apply(options, args);
+      progressInterval = DurationText.parse("progressInterval", options.getProgressInterval());
+      // The DirectRunner returns at once, so this JVM can print progress while it runs the job.
+      options.as(DirectOptions.class).setBlockOnRun(false);
       result = SyncPipeline.run(options);
     } catch (IllegalArgumentException e) {
       System.err.println("configuration error: " + e.getMessage());
@@ -48,7 +55,11 @@ public final class SyncMain {
           + job.getJobId() + "?project=" + job.getProjectId());
       System.exit(0);
     }
-    PipelineResult.State state = result.waitUntilFinish();
+    PipelineResult.State state;
+    try (LiveProgress progress = progressInterval.isZero() ? null
+        : LiveProgress.of(SyncConfig.from(options), System.out).start(progressInterval)) {
+      state = result.waitUntilFinish();
+    }
     System.out.println("sync job ended: " + state);
     System.exit(state == PipelineResult.State.DONE ? 0 : 1);
   }

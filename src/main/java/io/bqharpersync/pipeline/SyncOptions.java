@@ -37,6 +37,15 @@ public interface SyncOptions
 
   void setMode(String value);
 
+  @Description("How often the job prints its progress (rows synced, rows/s, each shard's lag and "
+      + "phase; in a backfill the share done and the time left) while it runs in this JVM, as "
+      + "on the DirectRunner; 0s for none.")
+  @Default.String("5s")
+  @TemplateParameter(shape = ParameterShape.DURATION, examples = {"0s", "30s"})
+  String getProgressInterval();
+
+  void setProgressInterval(String value);
+
   @Description("Per-request timeout for BigQuery and Harper calls.")
   @Default.String("60s")
   @TemplateParameter(shape = ParameterShape.DURATION, examples = {"2m"})

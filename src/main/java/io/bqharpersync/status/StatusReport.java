@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bqharpersync.checkpoint.ShardCheckpoint;
+import io.bqharpersync.options.DurationText;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,20 +49,20 @@ public record StatusReport(String syncName, Instant at, List<Shard> shards, long
         continue;
       }
       if (lag != null && lag.compareTo(limits.maxLag()) > 0) {
-        alerts.add("shard " + shard.shard() + ": lag " + human(lag) + ", over --maxLag "
-            + human(limits.maxLag()));
+        alerts.add("shard " + shard.shard() + ": lag " + DurationText.format(lag) + ", over --maxLag "
+            + DurationText.format(limits.maxLag()));
       }
       Duration age = shard.checkpointAge(at);
       if (age.compareTo(limits.maxCheckpointAge()) > 0) {
-        alerts.add("shard " + shard.shard() + ": checkpoint last committed " + human(age)
-            + " ago, over --maxCheckpointAge " + human(limits.maxCheckpointAge()));
+        alerts.add("shard " + shard.shard() + ": checkpoint last committed " + DurationText.format(age)
+            + " ago, over --maxCheckpointAge " + DurationText.format(limits.maxCheckpointAge()));
       }
     }
     if (newestDeadLetter != null
         && Duration.between(newestDeadLetter, at).compareTo(limits.deadLetterWindow()) <= 0) {
       alerts.add("dead letters growing: " + deadLetters + " in all, the newest "
-          + human(Duration.between(newestDeadLetter, at)) + " ago, within --deadLetterWindow "
-          + human(limits.deadLetterWindow()));
+          + DurationText.format(Duration.between(newestDeadLetter, at)) + " ago, within --deadLetterWindow "
+          + DurationText.format(limits.deadLetterWindow()));
     }
     for (Audit audit : audits) {
       if (audit.status().equals("drift")) {
@@ -80,18 +81,18 @@ public record StatusReport(String syncName, Instant at, List<Shard> shards, long
       ShardCheckpoint c = shard.checkpoint();
       out.append(c == null ? String.format("  shard %d: no checkpoint%n", shard.shard())
           : String.format("  shard %d: %-8s lag %-8s cursor %s, %,d rows, checkpoint %s ago%n",
-              shard.shard(), c.phase().label(), shard.lag(at) == null ? "-" : human(shard.lag(at)),
+              shard.shard(), c.phase().label(), shard.lag(at) == null ? "-" : DurationText.format(shard.lag(at)),
               c.cursor().isStart() ? "start" : c.cursor().timestamp(), c.recordsSynced(),
-              human(shard.checkpointAge(at))));
+              DurationText.format(shard.checkpointAge(at))));
     }
     out.append(String.format("  dead letters: %,d%s%n", deadLetters, newestDeadLetter == null ? ""
-        : ", the newest " + human(Duration.between(newestDeadLetter, at)) + " ago"));
+        : ", the newest " + DurationText.format(Duration.between(newestDeadLetter, at)) + " ago"));
     if (audits.isEmpty()) {
       out.append("  audits: none\n");
     }
     for (Audit audit : audits) {
       out.append(String.format("  node %s: last audit %s ago, %s%n", audit.node(),
-          human(Duration.between(audit.at(), at)), audit.status()));
+          DurationText.format(Duration.between(audit.at(), at)), audit.status()));
     }
     List<String> alerts = alerts(limits);
     out.append(alerts.isEmpty() ? "OK: no alert\n" : "ALERT: " + alerts.size() + "\n");
@@ -129,18 +130,5 @@ public record StatusReport(String syncName, Instant at, List<Shard> shards, long
     root.put("ok", alerts.isEmpty());
     alerts.forEach(root.putArray("alerts")::add);
     return root;
-  }
-
-  /** {@code 2h5m}, {@code 30m}, {@code 4.2s}: two units at most, a zero second unit left out. */
-  static String human(Duration d) {
-    long s = d.getSeconds();
-    return s >= 86_400 ? units(s / 86_400, "d", (s % 86_400) / 3600, "h")
-        : s >= 3600 ? units(s / 3600, "h", (s % 3600) / 60, "m")
-        : s >= 60 ? units(s / 60, "m", s % 60, "s")
-        : String.format("%.1fs", d.toMillis() / 1000.0);
-  }
-
-  private static String units(long first, String firstUnit, long second, String secondUnit) {
-    return first + firstUnit + (second == 0 ? "" : second + secondUnit);
   }
 }

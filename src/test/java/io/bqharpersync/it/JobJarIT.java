@@ -102,9 +102,17 @@ class JobJarIT {
           new TelemetryGenerator(sync.name).rows(0, 2_000, now - 600_000_000L, 100_000L, 2));
       List<String> args = sync.args("backfill", 3);
       args.add("--runnerConfig=runner-configs/direct.yaml");
+      args.add("--progressInterval=1s");
       ScriptRun run = script("scripts/sync", args);
       assertEquals(0, run.exit(), run.output());
       assertTrue(run.output().contains("sync job ended: DONE"), run.output());
+      // Progress while it ran, and a last line once done: every row, the share of the source.
+      List<String> progress = run.output().lines()
+          .filter(line -> line.startsWith("progress: ")).toList();
+      assertTrue(progress.size() >= 2, run.output());
+      String last = progress.get(progress.size() - 1);
+      assertTrue(last.startsWith("progress: 2,000 rows synced |") && last.contains("| 100% of 2,000 |")
+          && last.contains(" s0=") && last.contains(" s2="), last);
       SourceSnapshot source = SourceSnapshot.read(bigquery.client, sync.table, "id", "timestamp");
       SyncFixture.verify(harper, source, sync.name, Duration.ofSeconds(30))
           .forEach(report -> assertTrue(report.ok(), report.toString()));

@@ -2,17 +2,14 @@ package io.bqharpersync.tools;
 
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.TableId;
-import io.bqharpersync.checkpoint.CheckpointStore;
 import io.bqharpersync.checkpoint.ShardLayout;
-import io.bqharpersync.checkpoint.ShardCheckpoint;
 import io.bqharpersync.harper.DeadLetter;
 import io.bqharpersync.harper.HarperClient;
+import io.bqharpersync.pipeline.LiveProgress;
 import io.bqharpersync.pipeline.SyncOptions;
 import io.bqharpersync.record.Micros;
-import io.bqharpersync.retry.RetryPolicy;
 import io.bqharpersync.source.BigQueryShardReader;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -56,8 +53,9 @@ public final class SyncDemo {
     System.out.println("   running " + job.describe());
 
     HarperClient harper = new HarperClient(LocalHarperCluster.connection());
-    Progress progress = new Progress(harper,
-        new ShardLayout(run, options.getPartitionExpression(), options.getShards()));
+    LiveProgress progress = new LiveProgress(harper, "data",
+        new ShardLayout(run, options.getPartitionExpression(), options.getShards()), () -> -1,
+        System.out);
     AtomicBoolean inserting = new AtomicBoolean(true);
     long[] inserted = {0};
     Thread inserter = new Thread(() -> {
@@ -82,7 +80,7 @@ public final class SyncDemo {
     inserter.start();
     while (inserting.get()) {
       Thread.sleep(2000);
-      progress.print();
+      System.out.println("   " + progress.line());
     }
     inserter.join();
 
@@ -91,13 +89,13 @@ public final class SyncDemo {
     List<ClusterVerifier.NodeReport> reports = new ClusterVerifier(harper, "data", "BigQueryData")
         .verify(run, source.rows.size(), source.rows::get, Duration.ofSeconds(120));
     double seconds = (System.nanoTime() - started) / 1e9;
-    long deadLetters = progress.deadLetters();
+    long deadLetters = deadLetters(harper, run);
     for (int wait = 0; wait < 30 && deadLetters < source.badRows.size(); wait++) {
       // The rows without a timestamp are found by shard 0's periodic count.
       Thread.sleep(1000);
-      deadLetters = progress.deadLetters();
+      deadLetters = deadLetters(harper, run);
     }
-    progress.print();
+    System.out.println("   " + progress.line());
     job.cancel();
 
     boolean ok = true;
@@ -116,62 +114,11 @@ public final class SyncDemo {
     System.exit(ok ? 0 : 1);
   }
 
-  /** Reads the shards' committed checkpoints from Harper and prints one line of progress. */
-  private static final class Progress {
-    private final HarperClient harper;
-    private final CheckpointStore store;
-    private final ShardLayout layout;
-    private final int shards;
-    private long lastSynced;
-    private long lastNanos = System.nanoTime();
-
-    Progress(HarperClient harper, ShardLayout layout) {
-      this.harper = harper;
-      this.store = new CheckpointStore(harper, "data", RetryPolicy.defaults());
-      this.layout = layout;
-      this.shards = layout.shards();
-    }
-
-    long synced() {
-      long total = 0;
-      for (int shard = 0; shard < shards; shard++) {
-        total += store.read(layout, shard).map(ShardCheckpoint::recordsSynced).orElse(0L);
-      }
-      return total;
-    }
-
-    void print() {
-      long total = 0;
-      StringBuilder lags = new StringBuilder();
-      Instant now = Instant.now();
-      for (int shard = 0; shard < shards; shard++) {
-        ShardCheckpoint c = store.read(layout, shard).orElse(null);
-        if (c == null) {
-          lags.append(" s").append(shard).append("=-");
-          continue;
-        }
-        total += c.recordsSynced();
-        Duration lag = Duration.between(c.cursor().timestamp(), now);
-        lags.append(String.format(" s%d=%s(%s)", shard, human(lag), c.phase().label()));
-      }
-      long nanos = System.nanoTime();
-      double rate = (total - lastSynced) / ((nanos - lastNanos) / 1e9);
-      lastSynced = total;
-      lastNanos = nanos;
-      System.out.printf("   synced %,9d rows | %,7.0f rows/s | lag%s%n", total, rate, lags);
-    }
-
-    long deadLetters() {
-      Set<String> ids = new HashSet<>();
-      DeadLetter.scan(harper, 0, "data", layout.syncName(), letter -> ids.add(letter.path("id").asText()));
-      return ids.size();
-    }
-  }
-
-  private static String human(Duration d) {
-    long s = d.getSeconds();
-    return s >= 3600 ? s / 3600 + "h" + (s % 3600) / 60 + "m"
-        : s >= 60 ? s / 60 + "m" + s % 60 + "s" : String.format("%.1fs", d.toMillis() / 1000.0);
+  /** The bad rows of {@code syncName} in the dead-letter table, by id. */
+  private static long deadLetters(HarperClient harper, String syncName) {
+    Set<String> ids = new HashSet<>();
+    DeadLetter.scan(harper, 0, "data", syncName, letter -> ids.add(letter.path("id").asText()));
+    return ids.size();
   }
 
   private static void waitFor(BooleanSupplier done, Duration bound) throws InterruptedException {

@@ -1,0 +1,148 @@
+package io.bqharpersync.pipeline;
+
+import io.bqharpersync.checkpoint.CheckpointStore;
+import io.bqharpersync.checkpoint.ShardCheckpoint;
+import io.bqharpersync.checkpoint.ShardLayout;
+import io.bqharpersync.harper.HarperClient;
+import io.bqharpersync.options.DurationText;
+import io.bqharpersync.retry.RetryPolicy;
+import io.bqharpersync.source.BigQueryShardReader;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Progress of a sync, read from its shards' committed checkpoints in Harper: rows synced, rows/s
+ * since the previous line, each shard's lag and phase, and, when the rows to sync are known (a
+ * backfill), the share done and an estimate of the time left. {@link #start} prints a line every
+ * interval while the job runs in this JVM; a Harper node that does not answer costs a line, never
+ * the job.
+ */
+public final class LiveProgress implements AutoCloseable {
+  private final CheckpointStore store;
+  private final ShardLayout layout;
+  private final LongSupplier total;
+  private final PrintStream out;
+  private HarperClient ownClient;
+  private ScheduledExecutorService timer;
+  private long lastSynced = -1;
+  private long lastNanos;
+  private long knownTotal = -1;
+
+  /**
+   * @param total how many rows the sync has to write, asked once on the first line; negative
+   *     when unknown (a continuous sync)
+   */
+  public LiveProgress(HarperClient harper, String database, ShardLayout layout, LongSupplier total,
+      PrintStream out) {
+    this.store = new CheckpointStore(harper, database, RetryPolicy.defaults());
+    this.layout = layout;
+    this.total = total;
+    this.out = out;
+  }
+
+  /**
+   * The progress of the sync {@code config} describes, on its own Harper client. In a backfill the
+   * rows to sync are its source's rows with an id and a timestamp before the backfill's end, counted
+   * once by BigQuery (the id and cursor columns are read); that end is taken now, a moment after
+   * the job took its own, so the share done may end a little under 100%.
+   */
+  public static LiveProgress of(SyncConfig config, PrintStream out) {
+    LongSupplier total = () -> -1;
+    if (config.mode() == SyncMode.BACKFILL) {
+      Instant end = config.reading().backfillEnd(Instant.now());
+      total = () -> new BigQueryShardReader(config.source().client(), RetryPolicy.defaults(),
+          () -> {}).digestBefore(config.source().queries(), end).count();
+    }
+    HarperClient harper = new HarperClient(config.target().connection());
+    LiveProgress progress =
+        new LiveProgress(harper, config.target().database(), config.layout(), total, out);
+    progress.ownClient = harper;
+    return progress;
+  }
+
+  /** Prints a line every {@code interval} until {@link #close}, which prints the last one. */
+  public LiveProgress start(Duration interval) {
+    timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "live-progress");
+      thread.setDaemon(true);
+      return thread;
+    });
+    timer.scheduleWithFixedDelay(this::print, interval.toMillis(), interval.toMillis(),
+        TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  /** Rows the shards have committed. */
+  public long synced() {
+    long synced = 0;
+    for (int shard = 0; shard < layout.shards(); shard++) {
+      synced += store.read(layout, shard).map(ShardCheckpoint::recordsSynced).orElse(0L);
+    }
+    return synced;
+  }
+
+  /** One line of progress, as of now. */
+  public synchronized String line() {
+    if (knownTotal == -1) {
+      try {
+        knownTotal = Math.max(-2, total.getAsLong());
+      } catch (RuntimeException e) {
+        knownTotal = -2; // unknown: the lines go on without a share done
+        out.println("progress: the rows to sync could not be counted (" + e.getMessage() + ")");
+      }
+    }
+    Instant now = Instant.now();
+    long synced = 0;
+    StringBuilder shards = new StringBuilder();
+    for (int shard = 0; shard < layout.shards(); shard++) {
+      Optional<ShardCheckpoint> checkpoint = store.read(layout, shard);
+      shards.append(" s").append(shard).append('=');
+      if (checkpoint.isEmpty() || checkpoint.get().cursor().isStart()) {
+        shards.append('-');
+        continue;
+      }
+      synced += checkpoint.get().recordsSynced();
+      shards.append(DurationText.format(Duration.between(checkpoint.get().cursor().timestamp(), now)))
+          .append('(').append(checkpoint.get().phase().label()).append(')');
+    }
+    long nanos = System.nanoTime();
+    double rate = lastSynced < 0 ? 0 : (synced - lastSynced) / ((nanos - lastNanos) / 1e9);
+    lastSynced = synced;
+    lastNanos = nanos;
+    StringBuilder line = new StringBuilder(String.format("progress: %,d rows synced | %,.0f rows/s",
+        synced, rate));
+    if (knownTotal > 0) {
+      line.append(String.format(" | %.0f%% of %,d", Math.min(100.0, 100.0 * synced / knownTotal),
+          knownTotal));
+      if (rate > 0 && synced < knownTotal) {
+        line.append(", ETA ").append(DurationText.format(Duration.ofSeconds((long) ((knownTotal - synced) / rate))));
+      }
+    }
+    return line.append(" | lag").append(shards).toString();
+  }
+
+  private void print() {
+    try {
+      out.println(line());
+    } catch (RuntimeException e) {
+      out.println("progress: not read (" + e.getMessage() + ")");
+    }
+  }
+
+  @Override
+  public void close() {
+    if (timer != null) {
+      timer.shutdownNow();
+      print();
+    }
+    if (ownClient != null) {
+      ownClient.close();
+    }
+  }
+}
