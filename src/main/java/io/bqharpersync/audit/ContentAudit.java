@@ -324,10 +324,14 @@ public final class ContentAudit {
     return chunks;
   }
 
-  /** Keys of this sync's dead letters: Harper refused their row, so no node holds it. */
   private Set<String> deadLetteredKeys() {
+    return deadLetteredKeys(harper, config);
+  }
+
+  /** Keys of a sync's dead letters: Harper refused their row, so no node holds it. */
+  static Set<String> deadLetteredKeys(HarperClient harper, SyncConfig config) {
     Set<String> keys = new HashSet<>();
-    DeadLetter.scan(harper, 0, database(), config.syncName(), letter -> {
+    DeadLetter.scan(harper, 0, config.target().database(), config.syncName(), letter -> {
       if (letter.hasNonNull("sourceId")) {
         keys.add(letter.path("sourceId").asText());
       }

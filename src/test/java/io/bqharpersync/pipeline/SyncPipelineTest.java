@@ -20,7 +20,7 @@ import io.bqharpersync.source.QueryStatement;
 import io.bqharpersync.source.ShardQuery;
 import io.bqharpersync.source.BigQueryRows;
 import io.bqharpersync.tools.ClusterVerifier;
-import io.bqharpersync.tools.JsonComparison;
+import io.bqharpersync.record.JsonComparison;
 import io.bqharpersync.tools.SourceSnapshot;
 import io.bqharpersync.tools.TelemetryGenerator;
 import io.bqharpersync.tools.TelemetryTable;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.google.cloud.bigquery.QueryJobConfiguration;
 import com.google.cloud.bigquery.TableResult;
 import io.bqharpersync.bqlocal.RunningStandIn;
-import io.bqharpersync.tools.JsonComparison;
+import io.bqharpersync.record.JsonComparison;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -3,6 +3,7 @@ package io.bqharpersync.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bqharpersync.harper.HarperClient;
 import io.bqharpersync.harper.HarperException;
+import io.bqharpersync.record.JsonComparison;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.bqharpersync.tools;
+package io.bqharpersync.record;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
