@@ -68,6 +68,13 @@ public final class LiveProgress implements AutoCloseable {
 
   /** Prints a line every {@code interval} until {@link #close}, which prints the last one. */
   public LiveProgress start(Duration interval) {
+    try {
+      // So the first line's rows/s counts from here, not from before any earlier run.
+      lastSynced = synced();
+      lastNanos = System.nanoTime();
+    } catch (RuntimeException e) {
+      // The first line will say no rate; the job goes on.
+    }
     timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "live-progress");
       thread.setDaemon(true);
