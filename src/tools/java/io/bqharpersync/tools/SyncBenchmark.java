@@ -36,9 +36,10 @@ import org.apache.beam.sdk.PipelineResult;
  */
 public final class SyncBenchmark {
   public static void main(String[] args) throws Exception {
-    CommandLine line = new CommandLine(args, Set.of("rows", "rounds", "lagRate", "lagSeconds", "runnerConfig"));
+    CommandLine line = new CommandLine(args,
+        Set.of("rows", "rounds", "lagRate", "lagSeconds", "runnerConfig"));
     long rows = line.positiveLong("rows", 100_000);
-    int rounds = (int) line.positiveLong("rounds", 3);
+    int rounds = (int) line.positiveLong("rounds", 5);
     int lagRate = (int) line.positiveLong("lagRate", 2_000);
     long lagSeconds = line.positiveLong("lagSeconds", 30);
     String runnerConfig = line.string("runnerConfig", LocalSync.RUNNER_CONFIG);
