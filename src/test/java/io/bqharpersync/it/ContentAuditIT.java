@@ -22,12 +22,9 @@ import io.bqharpersync.source.BigQueryShardReader;
 import io.bqharpersync.tools.ClusterVerifier;
 import io.bqharpersync.tools.LocalHarperCluster;
 import io.bqharpersync.tools.SourceSnapshot;
-import io.bqharpersync.tools.TelemetryGenerator;
-import io.bqharpersync.tools.TelemetryTable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 import org.apache.beam.sdk.PipelineResult;
 import org.junit.jupiter.api.Test;
@@ -48,15 +45,8 @@ class ContentAuditIT {
     try (RunningStandIn bigquery = new RunningStandIn();
         HarperClient harper = LocalHarperCluster.client()) {
       SyncFixture sync = new SyncFixture(bigquery.client, bigquery.server.endpoint(), "audit");
-      TelemetryGenerator generator = new TelemetryGenerator(sync.name);
       long start = Micros.now() - 3_600_000_000L;
-      List<Map<String, Object>> reports = new ArrayList<>();
-      for (int i = 0; i < DEVICES * REPORTS; i++) {
-        Map<String, Object> row = generator.row(i, start + i * 1_000_000L);
-        row.put("id", device(sync, i % DEVICES));
-        reports.add(row);
-      }
-      TelemetryTable.insert(bigquery.client, sync.table, reports);
+      sync.insertDeviceReports(bigquery.client, DEVICES, REPORTS, start);
       List<String> args = sync.args("backfill", 4);
       assertEquals(PipelineResult.State.DONE,
           SyncPipeline.run(sync.options(true, args)).waitUntilFinish());
@@ -81,8 +71,8 @@ class ContentAuditIT {
       }
 
       int slot = WRONG_NODE - 1;
-      List<String> missing = List.of(device(sync, 3), device(sync, 10), device(sync, 500));
-      List<String> stale = List.of(device(sync, 7), device(sync, 11));
+      List<String> missing = List.of(sync.device(3), sync.device(10), sync.device(500));
+      List<String> stale = List.of(sync.device(7), sync.device(11));
       String extra = sync.name + "-device-unknown";
       LocalHarperCluster.partitionNode(WRONG_NODE);
       try {
@@ -94,7 +84,7 @@ class ContentAuditIT {
           wrongRows.add(olderVersionOf((ObjectNode) held).toString());
         }
         ObjectNode unknown = olderVersionOf((ObjectNode) harper.getById(slot, SyncFixture.DB,
-            SyncFixture.TABLE, device(sync, 0)).orElseThrow());
+            SyncFixture.TABLE, sync.device(0)).orElseThrow());
         wrongRows.add(unknown.put("id", extra).toString());
         harper.upsert(slot, SyncFixture.DB, SyncFixture.TABLE, wrongRows);
 
@@ -163,7 +153,4 @@ class ContentAuditIT {
     return new ArrayList<>(new TreeSet<>(keys));
   }
 
-  private static String device(SyncFixture sync, int d) {
-    return sync.name + "-device-" + d;
-  }
 }

@@ -11,12 +11,9 @@ import io.bqharpersync.harper.HarperClient;
 import io.bqharpersync.pipeline.SyncPipeline;
 import io.bqharpersync.record.Micros;
 import io.bqharpersync.tools.LocalHarperCluster;
-import io.bqharpersync.tools.TelemetryGenerator;
-import io.bqharpersync.tools.TelemetryTable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.beam.sdk.PipelineResult;
 import org.junit.jupiter.api.Test;
 
@@ -34,15 +31,7 @@ class SpotCheckIT {
     try (RunningStandIn bigquery = new RunningStandIn();
         HarperClient harper = LocalHarperCluster.client()) {
       SyncFixture sync = new SyncFixture(bigquery.client, bigquery.server.endpoint(), "spot");
-      TelemetryGenerator generator = new TelemetryGenerator(sync.name);
-      long start = Micros.now() - 3_600_000_000L;
-      List<Map<String, Object>> rows = new ArrayList<>();
-      for (int i = 0; i < DEVICES * 2; i++) {
-        Map<String, Object> row = generator.row(i, start + i * 1_000_000L);
-        row.put("id", sync.name + "-device-" + (i % DEVICES));
-        rows.add(row);
-      }
-      TelemetryTable.insert(bigquery.client, sync.table, rows);
+      sync.insertDeviceReports(bigquery.client, DEVICES, 2, Micros.now() - 3_600_000_000L);
       List<String> args = sync.args("backfill", 4);
       assertEquals(PipelineResult.State.DONE,
           SyncPipeline.run(sync.options(true, args)).waitUntilFinish());
@@ -58,8 +47,8 @@ class SpotCheckIT {
       assertEquals(3, nodesClean, clean.output());
 
       // Device 5: another reading, its version kept; device 7: gone. On every node.
-      String changed = sync.name + "-device-5";
-      String deleted = sync.name + "-device-7";
+      String changed = sync.device(5);
+      String deleted = sync.device(7);
       JsonNode held = harper.getById(0, SyncFixture.DB, SyncFixture.TABLE, changed).orElseThrow();
       ObjectNode altered = ((ObjectNode) held.deepCopy()).put("reading", -12345.5);
       altered.remove(List.of("harperCreatedAt", "harperUpdatedAt", "__createdtime__",

@@ -12,6 +12,7 @@ import io.bqharpersync.harper.DeadLetter;
 import io.bqharpersync.harper.HarperClient;
 import io.bqharpersync.tools.ClusterVerifier;
 import io.bqharpersync.tools.SourceSnapshot;
+import io.bqharpersync.tools.TelemetryGenerator;
 import io.bqharpersync.tools.TelemetryTable;
 import io.bqharpersync.pipeline.SyncOptions;
 import io.bqharpersync.retry.RetryPolicy;
@@ -47,6 +48,26 @@ final class SyncFixture {
 
   String sourceTable() {
     return TelemetryTable.qualifiedName(table);
+  }
+
+  /** Device {@code d}'s key in this sync's table. */
+  String device(int d) {
+    return name + "-device-" + d;
+  }
+
+  /**
+   * Inserts {@code reports} rows per device of {@code devices}, the devices reporting in turn one
+   * second apart from {@code startMicros}: several rows per key, each key's newest row known.
+   */
+  void insertDeviceReports(BigQuery bigquery, int devices, int reports, long startMicros) {
+    TelemetryGenerator generator = new TelemetryGenerator(name);
+    List<java.util.Map<String, Object>> rows = new ArrayList<>();
+    for (int i = 0; i < devices * reports; i++) {
+      java.util.Map<String, Object> row = generator.row(i, startMicros + i * 1_000_000L);
+      row.put("id", device(i % devices));
+      rows.add(row);
+    }
+    TelemetryTable.insert(bigquery, table, rows);
   }
 
   /** Command-line style options for this sync against the local cluster; {@code extra} wins. */
