@@ -107,6 +107,12 @@ public final class Preflight {
         throw new IllegalArgumentException("--harperUser / --harperPasswordEnv: node " + node
             + " refused the login for user '" + target.connection().username() + "'");
       }
+      if (e.harperMessage() == null || e.harperMessage().isBlank()) {
+        // Harper names what it refuses; an empty answer is some other server at that address.
+        throw new IllegalArgumentException("--harperNodes: node " + node + " answered HTTP "
+            + e.statusCode() + " with no Harper error message: is it a Harper operations API "
+            + "(port 9925 by default)?");
+      }
       String option = table.equals(target.table()) ? "--harperTable" : "--harperDatabase";
       throw new IllegalArgumentException(option + ": node " + node + " has no table "
           + target.database() + "." + table + " (" + e.harperMessage() + ")"
