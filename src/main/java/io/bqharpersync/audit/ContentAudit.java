@@ -281,15 +281,27 @@ public final class ContentAudit {
   /** The version node {@code slot} holds for each of these keys ("" for a row without one). */
   private Map<String, String> versionsOn(int slot, List<String> keys) {
     Map<String, String> versions = new HashMap<>();
+    rowsOn(harper, config, slot, keys).forEach((key, row) ->
+        versions.put(key, row.path(SyncVersion.FIELD).asText("")));
+    return versions;
+  }
+
+  /** The rows node {@code slot} holds of these keys, by key, looked up by id in batches. */
+  static Map<String, JsonNode> rowsOn(HarperClient harper, SyncConfig config, int slot,
+      List<String> keys) {
+    String database = config.target().database();
+    String table = config.target().table();
+    Map<String, JsonNode> rows = new HashMap<>();
     for (int from = 0; from < keys.size(); from += LOOKUP_BATCH) {
       List<String> batch = keys.subList(from, Math.min(keys.size(), from + LOOKUP_BATCH));
-      List<JsonNode> found = retry().run(() -> harper.searchById(slot, database(), table(), batch),
-          HarperException::isRetriable, () -> {});
+      List<JsonNode> found = config.writing().retry().run(
+          () -> harper.searchById(slot, database, table, batch), HarperException::isRetriable,
+          () -> {});
       for (JsonNode row : found) {
-        versions.put(NodeVersions.key(row.path(idColumn())), row.path(SyncVersion.FIELD).asText(""));
+        rows.put(NodeVersions.key(row.path(config.source().idColumn())), row);
       }
     }
-    return versions;
+    return rows;
   }
 
   private void upsert(int slot, List<Newest> rows) {

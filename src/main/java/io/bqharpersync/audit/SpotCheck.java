@@ -108,14 +108,8 @@ public final class SpotCheck {
   List<Mismatch> compare(int slot, List<SourceVersions.Newest> sample) {
     Map<String, SourceVersions.Newest> byKey = new HashMap<>();
     sample.forEach(row -> byKey.put(row.key(), row));
-    Map<String, JsonNode> held = new HashMap<>();
     List<String> keys = new ArrayList<>(byKey.keySet());
-    for (int from = 0; from < keys.size(); from += 1000) {
-      for (JsonNode row : harper.searchById(slot, config.target().database(),
-          config.target().table(), keys.subList(from, Math.min(keys.size(), from + 1000)))) {
-        held.put(row.path(config.source().idColumn()).asText(), row);
-      }
-    }
+    Map<String, JsonNode> held = ContentAudit.rowsOn(harper, config, slot, keys);
     List<Mismatch> mismatches = new ArrayList<>();
     for (String key : keys) {
       JsonNode row = held.get(key);

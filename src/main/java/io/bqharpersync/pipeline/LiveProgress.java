@@ -10,6 +10,8 @@ import io.bqharpersync.source.BigQueryShardReader;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -87,11 +89,21 @@ public final class LiveProgress implements AutoCloseable {
 
   /** Rows the shards have committed. */
   public long synced() {
-    long synced = 0;
+    return synced(checkpoints());
+  }
+
+  /** Each shard's committed checkpoint, in shard order. */
+  private List<Optional<ShardCheckpoint>> checkpoints() {
+    List<Optional<ShardCheckpoint>> checkpoints = new ArrayList<>(layout.shards());
     for (int shard = 0; shard < layout.shards(); shard++) {
-      synced += store.read(layout, shard).map(ShardCheckpoint::recordsSynced).orElse(0L);
+      checkpoints.add(store.read(layout, shard));
     }
-    return synced;
+    return checkpoints;
+  }
+
+  private static long synced(List<Optional<ShardCheckpoint>> checkpoints) {
+    return checkpoints.stream()
+        .mapToLong(checkpoint -> checkpoint.map(ShardCheckpoint::recordsSynced).orElse(0L)).sum();
   }
 
   /** One line of progress, as of now. */
@@ -105,17 +117,18 @@ public final class LiveProgress implements AutoCloseable {
       }
     }
     Instant now = Instant.now();
-    long synced = 0;
+    List<Optional<ShardCheckpoint>> checkpoints = checkpoints();
+    long synced = synced(checkpoints);
     StringBuilder shards = new StringBuilder();
-    for (int shard = 0; shard < layout.shards(); shard++) {
-      Optional<ShardCheckpoint> checkpoint = store.read(layout, shard);
+    for (int shard = 0; shard < checkpoints.size(); shard++) {
+      Optional<ShardCheckpoint> checkpoint = checkpoints.get(shard);
       shards.append(" s").append(shard).append('=');
       if (checkpoint.isEmpty() || checkpoint.get().cursor().isStart()) {
         shards.append('-');
         continue;
       }
-      synced += checkpoint.get().recordsSynced();
-      shards.append(DurationText.format(Duration.between(checkpoint.get().cursor().timestamp(), now)))
+      Duration lag = Duration.between(checkpoint.get().cursor().timestamp(), now);
+      shards.append(DurationText.format(lag))
           .append('(').append(checkpoint.get().phase().label()).append(')');
     }
     long nanos = System.nanoTime();
@@ -128,7 +141,8 @@ public final class LiveProgress implements AutoCloseable {
       line.append(String.format(" | %.0f%% of %,d", Math.min(100.0, 100.0 * synced / knownTotal),
           knownTotal));
       if (rate > 0 && synced < knownTotal) {
-        line.append(", ETA ").append(DurationText.format(Duration.ofSeconds((long) ((knownTotal - synced) / rate))));
+        Duration left = Duration.ofSeconds((long) ((knownTotal - synced) / rate));
+        line.append(", ETA ").append(DurationText.format(left));
       }
     }
     return line.append(" | lag").append(shards).toString();

@@ -32,8 +32,11 @@ public record SyncConfig(
 
   /** The sync's name: --syncName, by default the source table's name. */
   public static String syncName(SyncOptions options) {
-    return matching("syncName", orDefault(options.getSyncName(),
-            SourceTable.from(options, Duration.ofSeconds(60)).name()), SyncName::isValid,
+    return syncName(options, SourceTable.from(options, Duration.ofSeconds(60)));
+  }
+
+  private static String syncName(SyncOptions options, SourceTable source) {
+    return matching("syncName", orDefault(options.getSyncName(), source.name()), SyncName::isValid,
         SyncName.EXPECTED);
   }
 
@@ -42,8 +45,7 @@ public record SyncConfig(
     Duration requestTimeout = positiveDuration("requestTimeout", options.getRequestTimeout());
     SourceTable source = SourceTable.from(options, requestTimeout);
     return new SyncConfig(
-        matching("syncName", orDefault(options.getSyncName(), source.name()), SyncName::isValid,
-            SyncName.EXPECTED),
+        syncName(options, source),
         oneOf("mode", options.getMode(), SyncMode.class),
         source,
         ReadPacing.from(options),
