@@ -10,12 +10,19 @@
  * write happen in the request's one transaction on this node, so an older row that arrives after a
  * newer one (another shard, a re-scan, a replayed page after a crash) never replaces it.
  *
+ * A table that declares the attributes harperCreatedAt and harperUpdatedAt (a table the sync
+ * created) gets them stamped here, in ms since epoch: the time of the key's first and latest
+ * write, on the node that took it; replication copies the stamps. Harper's own created/updated
+ * time flags would do this, but 4.7.29 drops them from the copies of a replicated create_table.
+ *
  * Answers {"written": n, "skipped": m}. A value of the wrong type refuses the whole request with
  * 400 and Harper's message, as the operations API's upsert does, so the caller can bisect.
  *
  * Only a logged-in user who may insert and update the table may call it: a resource of a component
  * is otherwise open to anonymous requests.
  */
+const STAMPS = ['harperCreatedAt', 'harperUpdatedAt'];
+
 export class SyncUpsert extends Resource {
 	static loadAsInstance = false;
 
@@ -43,6 +50,7 @@ export class SyncUpsert extends Resource {
 			throw error;
 		}
 		const key = table.primaryKey;
+		const stamps = STAMPS.every((name) => table.attributes?.some((attribute) => attribute.name === name));
 		let written = 0;
 		let skipped = 0;
 		for (const record of records) {
@@ -51,6 +59,11 @@ export class SyncUpsert extends Resource {
 					&& stored.syncVersion >= record.syncVersion) {
 				skipped++;
 				continue;
+			}
+			if (stamps) {
+				const now = Date.now();
+				record.harperUpdatedAt = now;
+				record.harperCreatedAt = stored?.harperCreatedAt ?? now;
 			}
 			await table.put(record, context);
 			written++;

@@ -13,6 +13,7 @@ import io.bqharpersync.harper.DeadLetter;
 import io.bqharpersync.harper.HarperClient;
 import io.bqharpersync.harper.HarperTarget;
 import io.bqharpersync.harper.HarperException;
+import io.bqharpersync.harper.TableCreation;
 import io.bqharpersync.record.Cursor;
 import io.bqharpersync.retry.RetryPolicy;
 import io.bqharpersync.source.BigQueryShardReader;
@@ -30,18 +31,23 @@ import org.slf4j.LoggerFactory;
 /**
  * Checks a {@link SyncConfig} against the real systems before the pipeline is built, so that a
  * wrong option fails the job before its first read or write, with a message that names the
- * option: the source table and its columns, every Harper node (reachable, login accepted, target
- * and sync tables present), and a dry run of a shard query. It also resolves what the options
- * leave open: "every column", the id type, and the nodes of a seed node's cluster.
+ * option: the source table and its columns, every Harper node (reachable, login accepted, sync
+ * tables present), the target table's types, and a dry run of a shard query. It also resolves what
+ * the options leave open: "every column", the id type, and the nodes of a seed node's cluster.
+ * When every check has passed, it creates the target table where a node lacks it, from the
+ * source's schema ({@link TargetTypes}).
  */
 public final class Preflight {
   private static final Logger LOG = LoggerFactory.getLogger(Preflight.class);
   private static final RetryPolicy QUICK = RetryPolicy.of(2, Duration.ofMillis(200), Duration.ofSeconds(3));
+  /** How long a node may take to receive a table another node created. */
+  private static final Duration REPLICATION_WAIT = Duration.ofSeconds(10);
 
   private Preflight() {}
 
   public static SyncConfig check(SyncConfig config) {
     HarperTarget target = checkHarper(config);
+    int firstWithoutTarget = missingTargetOn(target);
     SourceTable source = config.source();
     BigQuery bigquery = source.client();
     FieldList fields = sourceSchema(bigquery, source);
@@ -61,11 +67,10 @@ public final class Preflight {
       selected.add(field(fields, column, "columns", source));
     }
     try (HarperClient client = new HarperClient(target.connection())) {
-      // The table's schema is the same on every node: one node's answer serves for all.
-      JsonNode described = QUICK.run(() -> client.operation(0,
-          HarperClient.operation("describe_table", target.database(), target.table())),
-          HarperException::isRetriable, () -> {});
-      TargetTypes.check(described, target, resolved.source(), selected);
+      // Node 0 has the table: its types are checked before anything is written.
+      if (firstWithoutTarget != 0) {
+        checkTypes(client, target, resolved.source(), selected);
+      }
     }
     BigQueryShardReader reader = new BigQueryShardReader(bigquery, QUICK, () -> {});
     try {
@@ -76,8 +81,29 @@ public final class Preflight {
       throw new IllegalArgumentException("--sourceTable: BigQuery rejected the shard query: "
           + e.getMessage(), e);
     }
+    if (firstWithoutTarget >= 0) {
+      // Every option is checked: this is the job's first write.
+      try (HarperClient client = new HarperClient(target.connection())) {
+        List<Integer> created = TableCreation.onEveryNode(client, target.database(),
+            target.table(), TargetTypes.attributes(resolved.source().idColumn(), selected), REPLICATION_WAIT);
+        LOG.info("created {}.{} from the schema of {} (missing on nodes {})", target.database(),
+            target.table(), source.table(), created);
+        if (firstWithoutTarget == 0) {
+          checkTypes(client, target, resolved.source(), selected);
+        }
+      }
+    }
     LOG.info("preflight passed: {}", resolved);
     return resolved;
+  }
+
+  private static void checkTypes(HarperClient client, HarperTarget target, SourceTable source,
+      List<Field> selected) {
+    // The table's schema is the same on every node: one node's answer serves for all.
+    JsonNode described = QUICK.run(() -> client.operation(0,
+        HarperClient.operation("describe_table", target.database(), target.table())),
+        HarperException::isRetriable, () -> {});
+    TargetTypes.check(described, target, source, selected);
   }
 
   private static HarperTarget checkHarper(SyncConfig config) {
@@ -87,12 +113,28 @@ public final class Preflight {
     }
     try (HarperClient client = new HarperClient(target.connection())) {
       for (int slot = 0; slot < target.connection().nodeCount(); slot++) {
-        for (String table : List.of(target.table(), CheckpointStore.TABLE, DeadLetter.TABLE)) {
+        for (String table : List.of(CheckpointStore.TABLE, DeadLetter.TABLE)) {
           describe(client, slot, target, table);
         }
       }
     }
     return target;
+  }
+
+  /** The first node without the target table, or -1 when every node has it. */
+  private static int missingTargetOn(HarperTarget target) {
+    try (HarperClient client = new HarperClient(target.connection())) {
+      for (int slot = 0; slot < target.connection().nodeCount(); slot++) {
+        try {
+          if (!TableCreation.exists(client, slot, target.database(), target.table())) {
+            return slot;
+          }
+        } catch (HarperException.Permanent e) {
+          describe(client, slot, target, target.table());
+        }
+      }
+    }
+    return -1;
   }
 
   private static void describe(HarperClient client, int slot, HarperTarget target, String table) {

@@ -1,6 +1,7 @@
 package io.bqharpersync.it;
 
 import io.bqharpersync.tools.LocalHarperCluster;
+import io.bqharpersync.tools.TelemetryTable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,6 +52,7 @@ class HarperIOWriteIT {
   @BeforeAll
   static void connect() {
     client = LocalHarperCluster.client();
+    TelemetryTable.createInHarper(client, DB, TABLE);
   }
 
   @AfterAll

@@ -12,6 +12,7 @@ import com.google.cloud.bigquery.QueryParameterValue;
 import io.bqharpersync.bqlocal.RunningStandIn;
 import io.bqharpersync.checkpoint.ShardCheckpoint;
 import io.bqharpersync.harper.HarperClient;
+import io.bqharpersync.harper.TableCreation;
 import io.bqharpersync.tools.ClusterVerifier;
 import io.bqharpersync.tools.SourceSnapshot;
 import io.bqharpersync.tools.TelemetryGenerator;
@@ -205,12 +206,18 @@ class SyncPipelineIT {
     assertRefused(sync, "--harperNodes", "127.0.0.9",
         sync.args("backfill", 2, "--harperNodes=" + LocalHarperCluster.connection().node(0)
             + ",http://127.0.0.9:9925", "--requestTimeout=2s"));
-    assertRefused(sync, "--harperTable", "NoSuchTable",
-        sync.args("backfill", 2, "--harperTable=NoSuchTable"));
+    assertRefused(sync, "--harperDatabase", "no table nodb.SyncCheckpoint",
+        sync.args("backfill", 2, "--harperDatabase=nodb"));
     assertRefused(sync, "--shards", "0", sync.args("backfill", 0));
     assertRefused(sync, "--lookback", "soon", sync.args("continuous", 2, "--lookback=soon"));
-    // The Harper table is keyed by 'id': keying by another column would mix up rows.
-    assertRefused(sync, "--idColumn", "'id'", sync.args("backfill", 2, "--idColumn=deviceId"));
+    // An existing Harper table, keyed by 'id' and declaring 'reading' a Float.
+    String existing = "Typed_" + sync.name.replace('-', '_');
+    TableCreation.onEveryNode(harper, SyncFixture.DB, existing, List.of(
+        new TableCreation.Attribute("id", "String"), new TableCreation.Attribute("reading", "Float")),
+        Duration.ofSeconds(10));
+    // Keying by another column than the table's primary key would mix up rows.
+    assertRefused(sync, "--idColumn", "'id'", sync.args("backfill", 2, "--idColumn=deviceId",
+        "--harperTable=" + existing));
     // A source whose 'reading' is a STRING, where Harper declares a Float.
     TableId typed = TableId.of("test-project", "it", sync.table.getTable() + "_typed");
     bigquery.client.create(TableInfo.of(typed, StandardTableDefinition.of(Schema.of(
@@ -219,13 +226,17 @@ class SyncPipelineIT {
         Field.of("reading", StandardSQLTypeName.STRING)))));
     IllegalArgumentException mismatch = assertThrows(IllegalArgumentException.class,
         () -> SyncPipeline.run(sync.options(true, sync.args("backfill", 2,
-            "--sourceTable=" + TelemetryTable.qualifiedName(typed)))));
+            "--sourceTable=" + TelemetryTable.qualifiedName(typed), "--harperTable=" + existing))));
     assertTrue(mismatch.getMessage().startsWith("--harperTable: attribute 'reading'")
         && mismatch.getMessage().contains("is Float") && mismatch.getMessage().contains("is STRING"),
         mismatch.getMessage());
 
-    long written = harper.scan(0, SyncFixture.DB, SyncFixture.TABLE, "id", sync.name, 100, row -> {});
-    assertEquals(0, written, "rows written by refused jobs");
+    for (String table : List.of(SyncFixture.TABLE, existing)) {
+      if (TableCreation.exists(harper, 0, SyncFixture.DB, table)) {
+        long written = harper.scan(0, SyncFixture.DB, table, "id", sync.name, 100, row -> {});
+        assertEquals(0, written, "rows written by refused jobs into " + table);
+      }
+    }
     assertTrue(sync.checkpoint(harper, 2, 0).isEmpty(), "no checkpoint written");
   }
 

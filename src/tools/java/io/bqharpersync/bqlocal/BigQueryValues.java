@@ -98,6 +98,12 @@ final class BigQueryValues {
       case "JSON":
       case "RECORD":
         return "VARCHAR";
+      // Kept as the text inserted, which must be BigQuery's REST form; not checked or normalised.
+      case "DATETIME":
+      case "TIME":
+      case "BYTES":
+      case "GEOGRAPHY":
+        return "VARCHAR";
       default:
         throw new IllegalArgumentException(
             "field " + field.path("name").asText() + ": type " + type(field) + " is not supported");

@@ -17,7 +17,6 @@ import java.util.function.Function;
  * passes; the report is of the last read.
  */
 public final class ClusterVerifier {
-  /** Fields Harper sets on every write (see schema.graphql); not part of the synced content. */
   /** Fields Harper or the sync add to a row, which the source does not have. */
   public static final java.util.Set<String> ADDED_FIELDS = java.util.Set.of(
       "harperCreatedAt", "harperUpdatedAt", io.bqharpersync.record.SyncVersion.FIELD);

@@ -79,6 +79,7 @@ public final class HarperWriteBenchmark {
     }
     ExecutorService threads = Executors.newFixedThreadPool(nodes);
     try (HarperClient client = new HarperClient(connection)) {
+      TelemetryTable.createInHarper(client, DB, TABLE);
       long started = System.nanoTime();
       List<Future<?>> done = new ArrayList<>();
       for (int slot = 0; slot < nodes; slot++) {

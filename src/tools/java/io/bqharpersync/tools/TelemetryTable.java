@@ -11,6 +11,10 @@ import com.google.cloud.bigquery.StandardSQLTypeName;
 import com.google.cloud.bigquery.StandardTableDefinition;
 import com.google.cloud.bigquery.TableId;
 import com.google.cloud.bigquery.TableInfo;
+import io.bqharpersync.harper.HarperClient;
+import io.bqharpersync.harper.TableCreation;
+import io.bqharpersync.pipeline.TargetTypes;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -42,6 +46,15 @@ public final class TelemetryTable {
       }
     }
     bigquery.create(TableInfo.of(table, StandardTableDefinition.of(SCHEMA)));
+  }
+
+  /**
+   * The Harper table a sync of this source creates, created now where a node lacks it: for tools
+   * that write to it before (or without) a sync.
+   */
+  public static void createInHarper(HarperClient harper, String database, String table) {
+    TableCreation.onEveryNode(harper, database, table,
+        TargetTypes.attributes("id", SCHEMA.getFields()), Duration.ofSeconds(10));
   }
 
   /** Inserts rows in requests of at most 5,000; any row error fails with the first reason. */
