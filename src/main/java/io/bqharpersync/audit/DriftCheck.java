@@ -6,6 +6,7 @@ import io.bqharpersync.harper.HarperClient;
 import io.bqharpersync.pipeline.PipelineFile;
 import io.bqharpersync.pipeline.Preflight;
 import io.bqharpersync.pipeline.SyncConfig;
+import io.bqharpersync.pipeline.SyncTables;
 import io.bqharpersync.pipeline.SyncOptions;
 import io.bqharpersync.retry.RetryPolicy;
 import io.bqharpersync.source.BigQueryShardReader;
@@ -56,15 +57,25 @@ public final class DriftCheck {
 
   public static void main(String[] args) {
     Options options;
-    SyncConfig config;
+    List<SyncConfig> tables;
     try {
       options = PipelineFile.options(args, Options.class);
-      config = Preflight.check(SyncConfig.from(options));
+      tables = Preflight.checkAll(SyncTables.configs(options));
     } catch (IllegalArgumentException e) {
       System.err.println("configuration error: " + e.getMessage());
       System.exit(2);
       return;
     }
+    boolean ok = true;
+    for (SyncConfig table : tables) {
+      ok &= check(table, options.getRepair());
+    }
+    System.out.println(ok ? "RESULT: no drift" : "RESULT: DRIFT");
+    System.exit(ok ? 0 : 1);
+  }
+
+  /** Audits one table's sync, printing each node's result; whether every node was clean. */
+  private static boolean check(SyncConfig config, boolean repair) {
     BigQueryShardReader reader = new BigQueryShardReader(
         config.source().client(), RetryPolicy.defaults(), () -> {});
     boolean ok = true;
@@ -78,14 +89,12 @@ public final class DriftCheck {
         System.out.println("drift check of " + config.syncName() + ": keys whose newest row is in "
             + window);
         ContentAudit audit = new ContentAudit(config, reader, harper);
-        List<NodeAudit> nodes = audit.run(window, options.getRepair());
-        for (NodeAudit node : nodes) {
+        for (NodeAudit node : audit.run(window, repair)) {
           System.out.println("  " + node);
           ok &= node.ok();
         }
       }
     }
-    System.out.println(ok ? "RESULT: no drift" : "RESULT: DRIFT");
-    System.exit(ok ? 0 : 1);
+    return ok;
   }
 }

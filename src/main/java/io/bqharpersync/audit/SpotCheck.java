@@ -5,6 +5,7 @@ import io.bqharpersync.harper.HarperClient;
 import io.bqharpersync.pipeline.PipelineFile;
 import io.bqharpersync.pipeline.Preflight;
 import io.bqharpersync.pipeline.SyncConfig;
+import io.bqharpersync.pipeline.SyncTables;
 import io.bqharpersync.pipeline.SyncOptions;
 import io.bqharpersync.record.JsonComparison;
 import io.bqharpersync.retry.RetryPolicy;
@@ -132,19 +133,30 @@ public final class SpotCheck {
 
   public static void main(String[] args) {
     Options options;
-    SyncConfig config;
+    List<SyncConfig> tables;
     try {
       options = PipelineFile.options(args, Options.class);
       if (options.getSample() <= 0) {
         throw new IllegalArgumentException("--sample: must be positive, got " + options.getSample());
       }
-      config = Preflight.check(SyncConfig.from(options));
+      tables = Preflight.checkAll(SyncTables.configs(options));
     } catch (IllegalArgumentException e) {
       System.err.println("configuration error: " + e.getMessage());
       System.exit(2);
       return;
     }
     Random random = new Random(options.getSeed() == 0 ? System.nanoTime() : options.getSeed());
+    boolean ok = true;
+    for (SyncConfig table : tables) {
+      ok &= check(table, options.getSample(), random);
+    }
+    System.out.println(ok ? "RESULT: every sampled key matches on every node"
+        : "RESULT: mismatches");
+    System.exit(ok ? 0 : 1);
+  }
+
+  /** Spot-checks one table's sync, printing each node's result; whether all matched. */
+  private static boolean check(SyncConfig config, int sampleSize, Random random) {
     BigQueryShardReader reader =
         new BigQueryShardReader(config.source().client(), RetryPolicy.defaults(), () -> {});
     boolean ok = true;
@@ -153,11 +165,10 @@ public final class SpotCheck {
       if (until.isEmpty()) {
         System.out.println("spot check: some shard of " + config.syncName()
             + " has committed nothing yet; nothing to compare");
-        System.exit(0);
-        return;
+        return true;
       }
       SpotCheck check = new SpotCheck(config, reader, harper);
-      List<SourceVersions.Newest> sample = check.sample(options.getSample(), until.get(), random);
+      List<SourceVersions.Newest> sample = check.sample(sampleSize, until.get(), random);
       System.out.println("spot check of " + config.syncName() + ": " + sample.size()
           + " keys drawn at random from those whose newest row is before " + until.get());
       for (int slot = 0; slot < harper.connection().nodeCount(); slot++) {
@@ -168,8 +179,6 @@ public final class SpotCheck {
         ok &= mismatches.isEmpty();
       }
     }
-    System.out.println(ok ? "RESULT: every sampled key matches on every node"
-        : "RESULT: mismatches");
-    System.exit(ok ? 0 : 1);
+    return ok;
   }
 }

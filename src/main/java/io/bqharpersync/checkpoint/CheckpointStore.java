@@ -22,6 +22,8 @@ import java.util.Optional;
  */
 public final class CheckpointStore {
   public static final String TABLE = "SyncCheckpoint";
+  /** The progress history: checkpoints as they were, one row each, expiring after 7 days. */
+  public static final String HISTORY = "SyncProgress";
   private static final Comparator<ShardCheckpoint> NEWEST =
       Comparator.comparingLong(ShardCheckpoint::pageSeq).thenComparing(ShardCheckpoint::updatedAt);
 
@@ -79,6 +81,22 @@ public final class CheckpointStore {
     live.withRetries(owner,
         node -> client.upsert(node, database, TABLE, List.of(checkpoint.toJson())), retry, () -> {},
         (from, to) -> {});
+  }
+
+  /**
+   * Adds {@code checkpoint} to the progress history, as {@code <its key>@<epoch ms of its
+   * update>}; on the node that owns its key, or another while that one does not answer.
+   */
+  public void writeHistory(ShardCheckpoint checkpoint) {
+    String id = historyId(checkpoint);
+    int owner = NodeSlots.slotOf(id, client.connection().nodeCount());
+    String row = checkpoint.toJson(id);
+    live.withRetries(owner, node -> client.upsert(node, database, HISTORY, List.of(row)), retry,
+        () -> {}, (from, to) -> {});
+  }
+
+  static String historyId(ShardCheckpoint checkpoint) {
+    return checkpoint.key() + "@" + checkpoint.updatedAt().toEpochMilli();
   }
 
   /**

@@ -4,6 +4,7 @@ import io.bqharpersync.harper.HarperTarget;
 import io.bqharpersync.record.PageAck;
 import io.bqharpersync.record.SyncName;
 import io.bqharpersync.retry.RetryPolicy;
+import java.time.Duration;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -22,11 +23,14 @@ public final class CommitCheckpoints
   private final HarperTarget target;
   private final ShardLayout layout;
   private final RetryPolicy retry;
+  private final Duration historyInterval;
 
-  private CommitCheckpoints(HarperTarget target, ShardLayout layout, RetryPolicy retry) {
+  private CommitCheckpoints(HarperTarget target, ShardLayout layout, RetryPolicy retry,
+      Duration historyInterval) {
     this.target = target;
     this.layout = layout;
     this.retry = retry;
+    this.historyInterval = historyInterval;
   }
 
   /** Checkpoints of {@code layout}'s shards in {@code target}'s database. */
@@ -38,7 +42,18 @@ public final class CommitCheckpoints
     if (layout.shards() < 1) {
       throw new IllegalArgumentException("shards: must be >= 1, got " + layout.shards());
     }
-    return new CommitCheckpoints(target, layout, retry);
+    return new CommitCheckpoints(target, layout, retry, Duration.ZERO);
+  }
+
+  /**
+   * Also adds each shard's checkpoint to the progress history ({@code SyncProgress}) at most every
+   * {@code interval}; zero for none. The history is what {@code scripts/report} plots.
+   */
+  public CommitCheckpoints withHistoryEvery(Duration interval) {
+    if (interval.isNegative()) {
+      throw new IllegalArgumentException("historyInterval: must not be negative, got " + interval);
+    }
+    return new CommitCheckpoints(target, layout, retry, interval);
   }
 
   @Override
@@ -47,7 +62,7 @@ public final class CommitCheckpoints
         .apply("KeyByShard", WithKeys.of(PageAck::shard).withKeyType(TypeDescriptors.integers()))
         .setCoder(KvCoder.of(VarIntCoder.of(), PageAck.CODER))
         .apply("AdvanceAndStore",
-            ParDo.of(new CommitCheckpointsFn(target, layout, retry)))
+            ParDo.of(new CommitCheckpointsFn(target, layout, retry, historyInterval)))
         .setCoder(ShardCheckpoint.CODER);
   }
 }

@@ -6,6 +6,8 @@ import io.bqharpersync.record.PageAck;
 import io.bqharpersync.retry.RetryPolicy;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -14,6 +16,8 @@ import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Per shard (the key), turns page acks into committed checkpoints under the rule of {@link
@@ -25,9 +29,11 @@ import org.apache.beam.sdk.values.KV;
  * re-upserts, which is idempotent by primary key (at-least-once delivery, exact final content).
  */
 final class CommitCheckpointsFn extends DoFn<KV<Integer, PageAck>, ShardCheckpoint> {
+  private static final Logger LOG = LoggerFactory.getLogger(CommitCheckpointsFn.class);
   private final HarperTarget target;
   private final ShardLayout layout;
   private final RetryPolicy retry;
+  private final Duration historyInterval;
 
   private final Counter commits = Metrics.counter(CommitCheckpointsFn.class, "checkpoint_commits");
 
@@ -41,17 +47,22 @@ final class CommitCheckpointsFn extends DoFn<KV<Integer, PageAck>, ShardCheckpoi
 
   private transient HarperClient client;
   private transient CheckpointStore store;
+  /** When each shard last added to the history, in this instance. */
+  private transient Map<Integer, Instant> historyWritten;
 
-  CommitCheckpointsFn(HarperTarget target, ShardLayout layout, RetryPolicy retry) {
+  CommitCheckpointsFn(HarperTarget target, ShardLayout layout, RetryPolicy retry,
+      Duration historyInterval) {
     this.target = target;
     this.layout = layout;
     this.retry = retry;
+    this.historyInterval = historyInterval;
   }
 
   @Setup
   public void setup() {
     client = new HarperClient(target.connection());
     store = new CheckpointStore(client, target.database(), retry);
+    historyWritten = new HashMap<>();
   }
 
   @ProcessElement
@@ -87,10 +98,31 @@ final class CommitCheckpointsFn extends DoFn<KV<Integer, PageAck>, ShardCheckpoi
       Metrics.gauge(CommitCheckpointsFn.class, "lag_ms_shard_" + shard).set(lag.toMillis());
       Metrics.counter(CommitCheckpointsFn.class, "records_committed").inc(
           next.recordsSynced() - (last == null ? 0 : last.recordsSynced()));
+      addToHistory(next);
       lastState.write(next);
       out.output(next);
     }
     pagesState.write(pages);
+  }
+
+  /**
+   * The history is for reports, not for resuming: a write it cannot make is logged and skipped,
+   * never allowed to hold back the checkpoints.
+   */
+  private void addToHistory(ShardCheckpoint checkpoint) {
+    if (historyInterval.isZero()) {
+      return;
+    }
+    Instant last = historyWritten.get(checkpoint.shard());
+    if (last != null && checkpoint.updatedAt().isBefore(last.plus(historyInterval))) {
+      return;
+    }
+    try {
+      store.writeHistory(checkpoint);
+      historyWritten.put(checkpoint.shard(), checkpoint.updatedAt());
+    } catch (RuntimeException e) {
+      LOG.warn("progress history of {} not written: {}", checkpoint.key(), e.getMessage());
+    }
   }
 
   @Teardown

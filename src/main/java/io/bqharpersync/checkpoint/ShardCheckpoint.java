@@ -41,8 +41,13 @@ public record ShardCheckpoint(
   }
 
   public String toJson() {
+    return toJson(key());
+  }
+
+  /** As stored, under primary key {@code id}. */
+  public String toJson(String id) {
     ObjectNode row = MAPPER.createObjectNode();
-    row.put("id", key());
+    row.put("id", id);
     row.put("syncName", syncName);
     row.put("partition", partition);
     row.put("shardCount", shardCount);

@@ -2,8 +2,8 @@ package io.bqharpersync.dataflow;
 
 import io.bqharpersync.pipeline.PipelineFile;
 import io.bqharpersync.pipeline.RunnerDefaults;
-import io.bqharpersync.pipeline.SyncConfig;
 import io.bqharpersync.pipeline.SyncMode;
+import io.bqharpersync.pipeline.SyncTables;
 import io.bqharpersync.pipeline.SyncOptions;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -128,7 +128,7 @@ public final class DataflowTemplate {
     SyncOptions sync = syncOptions(parameters);
     boolean continuous = SyncMode.CONTINUOUS.name().equalsIgnoreCase(sync.getMode());
     List<String> command = new ArrayList<>(List.of("gcloud", "dataflow", "flex-template", "run",
-        RunnerDefaults.jobName(SyncConfig.from(sync).syncName()),
+        RunnerDefaults.jobName(SyncTables.jobSyncName(sync)),
         "--template-file-gcs-location=" + templateSpec(),
         "--project=" + flags.get("project"), "--region=" + flags.get("region"),
         "--staging-location=" + flags.get("bucket") + "/staging",

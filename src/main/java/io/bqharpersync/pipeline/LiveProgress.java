@@ -30,6 +30,8 @@ public final class LiveProgress implements AutoCloseable {
   private final ShardLayout layout;
   private final LongSupplier total;
   private final PrintStream out;
+  /** "progress", or "progress <sync name>" in a job of several tables. */
+  private String label = "progress";
   private HarperClient ownClient;
   private ScheduledExecutorService timer;
   private long lastSynced = -1;
@@ -55,6 +57,11 @@ public final class LiveProgress implements AutoCloseable {
    * the job took its own, so the share done may end a little under 100%.
    */
   public static LiveProgress of(SyncConfig config, PrintStream out) {
+    return of(config, false, out);
+  }
+
+  /** As {@link #of(SyncConfig, PrintStream)}; {@code named}: each line names the table's sync. */
+  public static LiveProgress of(SyncConfig config, boolean named, PrintStream out) {
     LongSupplier total = () -> -1;
     if (config.mode() == SyncMode.BACKFILL) {
       Instant end = config.reading().backfillEnd(Instant.now());
@@ -65,6 +72,9 @@ public final class LiveProgress implements AutoCloseable {
     LiveProgress progress =
         new LiveProgress(harper, config.target().database(), config.layout(), total, out);
     progress.ownClient = harper;
+    if (named) {
+      progress.label = "progress " + config.syncName();
+    }
     return progress;
   }
 
@@ -113,7 +123,7 @@ public final class LiveProgress implements AutoCloseable {
         knownTotal = Math.max(-2, total.getAsLong());
       } catch (RuntimeException e) {
         knownTotal = -2; // unknown: the lines go on without a share done
-        out.println("progress: the rows to sync could not be counted (" + e.getMessage() + ")");
+        out.println(label + ": the rows to sync could not be counted (" + e.getMessage() + ")");
       }
     }
     Instant now = Instant.now();
@@ -135,8 +145,8 @@ public final class LiveProgress implements AutoCloseable {
     double rate = lastSynced < 0 ? 0 : (synced - lastSynced) / ((nanos - lastNanos) / 1e9);
     lastSynced = synced;
     lastNanos = nanos;
-    StringBuilder line = new StringBuilder(String.format("progress: %,d rows synced | %,.0f rows/s",
-        synced, rate));
+    StringBuilder line = new StringBuilder(String.format("%s: %,d rows synced | %,.0f rows/s",
+        label, synced, rate));
     if (knownTotal > 0) {
       line.append(String.format(" | %.0f%% of %,d", Math.min(100.0, 100.0 * synced / knownTotal),
           knownTotal));
@@ -152,7 +162,7 @@ public final class LiveProgress implements AutoCloseable {
     try {
       out.println(line());
     } catch (RuntimeException e) {
-      out.println("progress: not read (" + e.getMessage() + ")");
+      out.println(label + ": not read (" + e.getMessage() + ")");
     }
   }
 

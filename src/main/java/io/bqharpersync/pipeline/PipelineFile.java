@@ -17,7 +17,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 /**
  * Turns {@code --pipelineFile=pipelines/x.yaml} and {@code --runnerConfig=runner-configs/y.yaml}
  * into ordinary options. Each file is a YAML map of option names to values (a list becomes a
- * comma-separated value). Command-line options win over the runner config, which wins over the
+ * comma-separated value, a list of maps, as under {@code tables}, JSON text). Command-line options win over the runner config, which wins over the
  * pipeline file, so one definition serves every runner and any value can be overridden per run.
  */
 public final class PipelineFile {
@@ -74,7 +74,10 @@ public final class PipelineFile {
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> field = fields.next();
       JsonNode value = field.getValue();
-      if (value.isArray()) {
+      if (value.isArray() && value.size() > 0 && value.get(0).isObject()) {
+        // A list of maps (the tables of a job of several): passed on as JSON.
+        options.put(field.getKey(), value.toString());
+      } else if (value.isArray()) {
         List<String> items = new ArrayList<>();
         value.forEach(item -> items.add(item.asText()));
         options.put(field.getKey(), String.join(",", items));

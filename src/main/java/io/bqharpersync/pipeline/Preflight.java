@@ -45,7 +45,39 @@ public final class Preflight {
 
   private Preflight() {}
 
+  /** A table's configuration checked and resolved, and what its target table still lacks. */
+  private record Checked(SyncConfig resolved, List<Field> selected, int firstWithoutTarget) {}
+
+  /** Checks one table's configuration, then creates its target table where it is missing. */
   public static SyncConfig check(SyncConfig config) {
+    return checkAll(List.of(config)).get(0);
+  }
+
+  /**
+   * Checks every table of a job, each error naming its table when there are several, and only
+   * then, as the job's first writes, creates the target tables that are missing.
+   */
+  public static List<SyncConfig> checkAll(List<SyncConfig> configs) {
+    List<Checked> checked = new ArrayList<>();
+    for (int i = 0; i < configs.size(); i++) {
+      try {
+        checked.add(inspect(configs.get(i)));
+      } catch (IllegalArgumentException e) {
+        throw SyncTables.named(configs.size(), i, configs.get(i).source().table(), e);
+      }
+    }
+    List<SyncConfig> resolved = new ArrayList<>();
+    for (Checked table : checked) {
+      if (table.firstWithoutTarget() >= 0) {
+        createTarget(table);
+      }
+      LOG.info("preflight passed: {}", table.resolved());
+      resolved.add(table.resolved());
+    }
+    return resolved;
+  }
+
+  private static Checked inspect(SyncConfig config) {
     HarperTarget target = checkHarper(config);
     int firstWithoutTarget = missingTargetOn(target);
     SourceTable source = config.source();
@@ -81,20 +113,21 @@ public final class Preflight {
       throw new IllegalArgumentException("--sourceTable: BigQuery rejected the shard query: "
           + e.getMessage(), e);
     }
-    if (firstWithoutTarget >= 0) {
-      // Every option is checked: this is the job's first write.
-      try (HarperClient client = new HarperClient(target.connection())) {
-        List<Integer> created = TableCreation.onEveryNode(client, target.database(),
-            target.table(), TargetTypes.attributes(resolved.source().idColumn(), selected), REPLICATION_WAIT);
-        LOG.info("created {}.{} from the schema of {} (missing on nodes {})", target.database(),
-            target.table(), source.table(), created);
-        if (firstWithoutTarget == 0) {
-          checkTypes(client, target, resolved.source(), selected);
-        }
+    return new Checked(resolved, selected, firstWithoutTarget);
+  }
+
+  private static void createTarget(Checked table) {
+    HarperTarget target = table.resolved().target();
+    SourceTable source = table.resolved().source();
+    try (HarperClient client = new HarperClient(target.connection())) {
+      List<Integer> created = TableCreation.onEveryNode(client, target.database(), target.table(),
+          TargetTypes.attributes(source.idColumn(), table.selected()), REPLICATION_WAIT);
+      LOG.info("created {}.{} from the schema of {} (missing on nodes {})", target.database(),
+          target.table(), source.table(), created);
+      if (table.firstWithoutTarget() == 0) {
+        checkTypes(client, target, source, table.selected());
       }
     }
-    LOG.info("preflight passed: {}", resolved);
-    return resolved;
   }
 
   private static void checkTypes(HarperClient client, HarperTarget target, SourceTable source,

@@ -23,7 +23,7 @@ public final class RunnerDefaults {
   public static void apply(SyncOptions options, String... args) {
     if (!given(args, "jobName")) {
       // A name the runner's UI and REST API show, and by which a job is found again.
-      options.setJobName(jobName(SyncConfig.syncName(options)));
+      options.setJobName(jobName(SyncTables.jobSyncName(options)));
     }
     boolean continuous = SyncMode.CONTINUOUS.name().equalsIgnoreCase(options.getMode());
     if (!continuous && onFlinkCluster(options) && !given(args, "streaming")) {

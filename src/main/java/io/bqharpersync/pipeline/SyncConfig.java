@@ -1,5 +1,6 @@
 package io.bqharpersync.pipeline;
 
+import static io.bqharpersync.options.OptionChecks.duration;
 import static io.bqharpersync.options.OptionChecks.matching;
 import static io.bqharpersync.options.OptionChecks.oneOf;
 import static io.bqharpersync.options.OptionChecks.orDefault;
@@ -28,7 +29,8 @@ public record SyncConfig(
     ReadPacing reading,
     HarperTarget target,
     WriteTuning writing,
-    AuditSettings audit) implements Serializable {
+    AuditSettings audit,
+    Duration historyInterval) implements Serializable {
 
   /** The sync's name: --syncName, by default the source table's name. */
   public static String syncName(SyncOptions options) {
@@ -51,7 +53,8 @@ public record SyncConfig(
         ReadPacing.from(options),
         HarperTarget.from(options, requestTimeout),
         WriteTuning.from(options),
-        AuditSettings.from(options));
+        AuditSettings.from(options),
+        duration("historyInterval", options.getHistoryInterval()));
   }
 
   /** How this sync splits its table; its checkpoints belong to it. */
@@ -60,15 +63,18 @@ public record SyncConfig(
   }
 
   SyncConfig withSource(SourceTable resolved) {
-    return new SyncConfig(syncName, mode, resolved, reading, target, writing, audit);
+    return new SyncConfig(syncName, mode, resolved, reading, target, writing, audit,
+        historyInterval);
   }
 
   public SyncConfig withAudit(AuditSettings settings) {
-    return new SyncConfig(syncName, mode, source, reading, target, writing, settings);
+    return new SyncConfig(syncName, mode, source, reading, target, writing, settings,
+        historyInterval);
   }
 
   SyncConfig withTarget(HarperTarget resolved) {
-    return new SyncConfig(syncName, mode, source, reading, resolved, writing, audit);
+    return new SyncConfig(syncName, mode, source, reading, resolved, writing, audit,
+        historyInterval);
   }
 
   @Override

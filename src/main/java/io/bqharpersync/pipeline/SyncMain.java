@@ -2,7 +2,9 @@ package io.bqharpersync.pipeline;
 
 import io.bqharpersync.options.DurationText;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.beam.runners.dataflow.DataflowPipelineJob;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.flink.FlinkDetachedRunnerResult;
@@ -56,9 +58,17 @@ public final class SyncMain {
       System.exit(0);
     }
     PipelineResult.State state;
-    try (LiveProgress progress = progressInterval.isZero() ? null
-        : LiveProgress.of(SyncConfig.from(options), System.out).start(progressInterval)) {
+    List<LiveProgress> progress = new ArrayList<>();
+    if (!progressInterval.isZero()) {
+      List<SyncConfig> tables = SyncTables.configs(options);
+      for (SyncConfig table : tables) {
+        progress.add(LiveProgress.of(table, tables.size() > 1, System.out).start(progressInterval));
+      }
+    }
+    try {
       state = result.waitUntilFinish();
+    } finally {
+      progress.forEach(LiveProgress::close);
     }
     System.out.println("sync job ended: " + state);
     System.exit(state == PipelineResult.State.DONE ? 0 : 1);

@@ -46,10 +46,29 @@ public interface SyncOptions
 
   void setProgressInterval(String value);
 
+  @Description("How often each shard adds its checkpoint to the progress history (the "
+      + "SyncProgress table, kept 7 days), which scripts/report plots; 0s for none.")
+  @Default.String("30s")
+  @TemplateParameter(shape = ParameterShape.DURATION, examples = {"0s", "1m"})
+  String getHistoryInterval();
+
+  void setHistoryInterval(String value);
+
   @Description("Per-request timeout for BigQuery and Harper calls.")
   @Default.String("60s")
   @TemplateParameter(shape = ParameterShape.DURATION, examples = {"2m"})
   String getRequestTimeout();
 
   void setRequestTimeout(String value);
+
+  @Description("Several tables in one job: a JSON list with one map per table of the options that "
+      + "differ from the job's (in --pipelineFile, a YAML list of maps under 'tables'). A table "
+      + "may set its source, columns, key, cursor, partition, shards, paging, polling, lookback, "
+      + "Harper nodes, login, database and table, writing, audit and syncName (default: its "
+      + "source table's name, which must differ between tables); the mode is the job's.")
+  @TemplateParameter(shape = ParameterShape.TEXT,
+      examples = {"[{\"sourceTable\":\"p.d.orders\",\"harperTable\":\"Orders\"}]"})
+  String getTables();
+
+  void setTables(String value);
 }

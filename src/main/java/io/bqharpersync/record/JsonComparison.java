@@ -6,30 +6,22 @@ import java.util.Map;
 
 /**
  * Equality of JSON values as a database round trip preserves them: numbers compare by value (a
- * stored 2.0 may come back as 2), objects by their fields regardless of order.
+ * stored 2.0 may come back as 2), objects by their fields regardless of order, and a field that is
+ * null equals a field that is absent (a row written before its table gained a column has no such
+ * attribute, where BigQuery reads the column as NULL).
  */
 public final class JsonComparison {
   private JsonComparison() {}
 
   public static boolean same(JsonNode expected, JsonNode actual) {
-    if (expected == null || actual == null) {
-      return expected == actual;
+    if (absent(expected) || absent(actual)) {
+      return absent(expected) && absent(actual);
     }
     if (expected.isNumber() && actual.isNumber()) {
       return expected.decimalValue().compareTo(actual.decimalValue()) == 0;
     }
     if (expected.isObject() && actual.isObject()) {
-      if (expected.size() != actual.size()) {
-        return false;
-      }
-      Iterator<Map.Entry<String, JsonNode>> fields = expected.fields();
-      while (fields.hasNext()) {
-        Map.Entry<String, JsonNode> field = fields.next();
-        if (!same(field.getValue(), actual.get(field.getKey()))) {
-          return false;
-        }
-      }
-      return true;
+      return sameFields(expected, actual) && sameFields(actual, expected);
     }
     if (expected.isArray() && actual.isArray()) {
       if (expected.size() != actual.size()) {
@@ -43,5 +35,21 @@ public final class JsonComparison {
       return true;
     }
     return expected.equals(actual);
+  }
+
+  private static boolean absent(JsonNode value) {
+    return value == null || value.isNull() || value.isMissingNode();
+  }
+
+  /** Whether each field of {@code from} has its equal in {@code in}. */
+  private static boolean sameFields(JsonNode from, JsonNode in) {
+    Iterator<Map.Entry<String, JsonNode>> fields = from.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      if (!same(field.getValue(), in.get(field.getKey()))) {
+        return false;
+      }
+    }
+    return true;
   }
 }

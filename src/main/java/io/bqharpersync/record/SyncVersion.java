@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * The order in which rows of one primary key replace each other: the newer cursor timestamp wins;
  * of two rows with the same timestamp, the one whose content fingerprint (FarmHash Fingerprint64
- * of the row's JSON as the sync sends it, before this field is added) is greater wins.
+ * of the row's JSON as the sync sends it, without this field and without its null fields) is
+ * greater wins. Null fields are left out so that a column added to the source, NULL in every
+ * older row, changes no older row's version.
  *
  * <p>It travels with each row as the attribute {@value #FIELD}: 32 hex digits, the timestamp and
  * then the fingerprint, each offset so that the string order is the numeric order. Harper's
@@ -19,17 +21,24 @@ public final class SyncVersion {
 
   private SyncVersion() {}
 
-  /** The version of a row with cursor timestamp {@code micros} and content {@code rowJson}. */
-  public static String of(long micros, String rowJson) {
-    long fingerprint =
-        Hashing.farmHashFingerprint64().hashString(rowJson, StandardCharsets.UTF_8).asLong();
+  /** The version of a row with cursor timestamp {@code micros} and content {@code row}. */
+  public static String of(long micros, ObjectNode row) {
+    ObjectNode content = row.objectNode();
+    row.fields().forEachRemaining(field -> {
+      if (!field.getKey().equals(FIELD) && !field.getValue().isNull()) {
+        content.set(field.getKey(), field.getValue());
+      }
+    });
+    long fingerprint = Hashing.farmHashFingerprint64()
+        .hashString(content.toString(), StandardCharsets.UTF_8).asLong();
     return hex(micros) + hex(fingerprint);
   }
 
   /** Adds the version of {@code row} (whose timestamp is {@code micros}) to it; returns it. */
   public static ObjectNode stamp(ObjectNode row, long micros) {
+    String version = of(micros, row);
     row.remove(FIELD);
-    return row.put(FIELD, of(micros, row.toString()));
+    return row.put(FIELD, version);
   }
 
   /** The cursor timestamp (micros) a version was made from; see {@link #of}. */

@@ -197,6 +197,7 @@ public final class ShardQuery implements Serializable {
   public static final class Builder {
     private String table;
     private List<String> columns;
+    private boolean everyColumn;
     private String idColumn;
     private IdType idType = IdType.STRING;
     private String cursorColumn;
@@ -222,6 +223,15 @@ public final class ShardQuery implements Serializable {
         column("columns", column);
       }
       this.columns = List.copyOf(columns);
+      return this;
+    }
+
+    /**
+     * Reads {@code *} instead of the columns: a column the table gains while the sync runs is
+     * read from the next page on. The columns are still those checked against Harper.
+     */
+    public Builder everyColumn(boolean everyColumn) {
+      this.everyColumn = everyColumn;
       return this;
     }
 
@@ -267,7 +277,8 @@ public final class ShardQuery implements Serializable {
             "columns: must include the idColumn '" + idColumn + "' and the cursorColumn '"
                 + cursorColumn + "'");
       }
-      return new ShardQuery(new TableQueries(table, columns, idColumn, idType, cursorColumn),
+      return new ShardQuery(new TableQueries(table, columns, everyColumn, idColumn, idType,
+          cursorColumn),
           partition, shard, shardCount);
     }
 

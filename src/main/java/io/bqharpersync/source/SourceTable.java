@@ -21,6 +21,8 @@ import java.util.List;
  * @param endpoint the API root, or null for Google's service
  * @param columns the columns read, id and cursor included; empty until {@code Preflight} resolves
  *     "every column" against the table's schema
+ * @param everyColumn no {@code --columns} given: the queries read {@code *}, so a column added to
+ *     the table while the sync runs is copied from the next query on
  */
 public record SourceTable(
     String table,
@@ -28,6 +30,7 @@ public record SourceTable(
     String endpoint,
     Duration requestTimeout,
     List<String> columns,
+    boolean everyColumn,
     String idColumn,
     ShardQuery.IdType idType,
     String cursorColumn,
@@ -51,6 +54,7 @@ public record SourceTable(
         optionalUrl("bigQueryEndpoint", options.getBigQueryEndpoint()),
         requestTimeout,
         columns,
+        columns.isEmpty(),
         matching("idColumn", options.getIdColumn(), BigQueryNames::isColumn, "a column name"),
         ShardQuery.IdType.STRING,
         matching("cursorColumn", options.getCursorColumn(), BigQueryNames::isColumn, "a column name"),
@@ -65,8 +69,8 @@ public record SourceTable(
         selected.add(needed);
       }
     }
-    return new SourceTable(table, project, endpoint, requestTimeout, selected, idColumn,
-        resolvedIdType, cursorColumn, partition);
+    return new SourceTable(table, project, endpoint, requestTimeout, selected, everyColumn,
+        idColumn, resolvedIdType, cursorColumn, partition);
   }
 
   /** The table's own name, the last part of {@code project.dataset.table}. */
@@ -77,7 +81,7 @@ public record SourceTable(
   /** Statements over the whole table. */
   public TableQueries queries() {
     return new TableQueries(table, columns.isEmpty() ? List.of(idColumn, cursorColumn) : columns,
-        idColumn, idType, cursorColumn);
+        everyColumn && !columns.isEmpty(), idColumn, idType, cursorColumn);
   }
 
   /** The page query of shard {@code shard} of {@code shardCount}. */

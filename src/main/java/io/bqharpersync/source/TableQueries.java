@@ -21,14 +21,17 @@ public final class TableQueries implements Serializable {
 
   private final String table;
   private final List<String> columns;
+  /** Read with {@code *}: a column added to the table is read from the next query on. */
+  private final boolean everyColumn;
   private final String idColumn;
   private final ShardQuery.IdType idType;
   private final String cursorColumn;
 
-  TableQueries(String table, List<String> columns, String idColumn, ShardQuery.IdType idType,
-      String cursorColumn) {
+  TableQueries(String table, List<String> columns, boolean everyColumn, String idColumn,
+      ShardQuery.IdType idType, String cursorColumn) {
     this.table = table;
     this.columns = List.copyOf(columns);
+    this.everyColumn = everyColumn;
     this.idColumn = idColumn;
     this.idType = idType;
     this.cursorColumn = cursorColumn;
@@ -119,7 +122,8 @@ public final class TableQueries implements Serializable {
       newest += " AND " + ts + " < @until_ts";
       params.put("until_ts", QueryParameterValue.timestamp(Micros.of(until)));
     }
-    return new QueryStatement("SELECT " + selectList() + "\nFROM (SELECT " + selectList()
+    String outer = everyColumn ? "* EXCEPT (sync_newest_ts)" : selectList();
+    return new QueryStatement("SELECT " + outer + "\nFROM (SELECT " + selectList()
         + ", MAX(" + ts + ") OVER (PARTITION BY " + id + ") AS sync_newest_ts\n  FROM "
         + quote(table) + "\n  WHERE " + where + ")\nWHERE " + newest + "\nORDER BY " + id, params);
   }
@@ -154,6 +158,9 @@ public final class TableQueries implements Serializable {
   }
 
   String selectList() {
+    if (everyColumn) {
+      return "*";
+    }
     List<String> quoted = new ArrayList<>();
     for (String column : columns) {
       quoted.add(quote(column));
@@ -165,6 +172,7 @@ public final class TableQueries implements Serializable {
     return table;
   }
 
+  /** The columns read; with every column, those the table had when the sync started. */
   public List<String> columns() {
     return columns;
   }

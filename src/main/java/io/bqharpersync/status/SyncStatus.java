@@ -1,6 +1,8 @@
 package io.bqharpersync.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.bqharpersync.audit.ContentAudit;
 import io.bqharpersync.checkpoint.CheckpointStore;
 import io.bqharpersync.harper.DeadLetter;
@@ -10,6 +12,7 @@ import io.bqharpersync.harper.LiveNodes;
 import io.bqharpersync.options.DurationText;
 import io.bqharpersync.pipeline.PipelineFile;
 import io.bqharpersync.pipeline.SyncConfig;
+import io.bqharpersync.pipeline.SyncTables;
 import io.bqharpersync.retry.RetryPolicy;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,7 +68,7 @@ public final class SyncStatus {
   }
 
   /** Runs {@code read} against the first node that answers. */
-  private static void onAnyNode(HarperClient harper, IntConsumer read) {
+  static void onAnyNode(HarperClient harper, IntConsumer read) {
     HarperException.Retriable unreachable = null;
     for (int slot = 0; slot < harper.connection().nodeCount(); slot++) {
       try {
@@ -83,7 +86,7 @@ public final class SyncStatus {
 
   public static void main(String[] args) {
     StatusOptions options;
-    SyncConfig config;
+    List<SyncConfig> tables;
     StatusReport.Thresholds limits;
     try {
       options = PipelineFile.options(args, StatusOptions.class);
@@ -91,21 +94,39 @@ public final class SyncStatus {
           DurationText.parse("maxLag", options.getMaxLag()),
           DurationText.parse("maxCheckpointAge", options.getMaxCheckpointAge()),
           DurationText.parse("deadLetterWindow", options.getDeadLetterWindow()));
-      config = SyncConfig.from(options);
+      tables = SyncTables.configs(options);
     } catch (IllegalArgumentException e) {
       System.err.println("configuration error: " + e.getMessage());
       System.exit(2);
       return;
     }
-    StatusReport report;
-    try (HarperClient harper = new HarperClient(config.target().connection())) {
-      report = read(config, harper, Instant.now());
-    } catch (HarperException e) {
-      System.out.println("ALERT: no Harper node answered: " + e.getMessage());
-      System.exit(1);
-      return;
+    List<StatusReport> reports = new ArrayList<>();
+    Instant now = Instant.now();
+    for (SyncConfig table : tables) {
+      try (HarperClient harper = new HarperClient(table.target().connection())) {
+        reports.add(read(table, harper, now));
+      } catch (HarperException e) {
+        System.out.println("ALERT: no Harper node answered"
+            + (tables.size() > 1 ? " for " + table.syncName() : "") + ": " + e.getMessage());
+        System.exit(1);
+        return;
+      }
     }
-    System.out.print(options.getJson() ? report.json(limits).toString() + "\n" : report.text(limits));
-    System.exit(report.alerts(limits).isEmpty() ? 0 : 1);
+    boolean alert = false;
+    ArrayNode json = JsonNodeFactory.instance.arrayNode();
+    for (StatusReport report : reports) {
+      alert |= !report.alerts(limits).isEmpty();
+      if (options.getJson()) {
+        json.add(report.json(limits));
+      } else {
+        System.out.print(report.text(limits));
+      }
+    }
+    if (options.getJson()) {
+      // One table: its report; several: {"tables": [one report per table]}.
+      System.out.println(reports.size() == 1 ? json.get(0).toString()
+          : JsonNodeFactory.instance.objectNode().set("tables", json).toString());
+    }
+    System.exit(alert ? 1 : 0);
   }
 }

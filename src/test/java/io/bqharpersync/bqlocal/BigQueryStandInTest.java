@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.cloud.bigquery.BigQueryException;
+import com.google.cloud.bigquery.Field;
+import com.google.cloud.bigquery.Schema;
+import com.google.cloud.bigquery.StandardSQLTypeName;
+import com.google.cloud.bigquery.StandardTableDefinition;
+import com.google.cloud.bigquery.Table;
 import com.google.cloud.bigquery.FieldValueList;
 import com.google.cloud.bigquery.QueryParameterValue;
 import com.google.cloud.bigquery.TableId;
@@ -15,6 +20,7 @@ import java.io.ByteArrayOutputStream;
 import java.net.HttpURLConnection;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
@@ -159,6 +165,29 @@ class BigQueryStandInTest {
         () -> bq.query("SELECT id FROM `test-project.nope.t`", Map.of()));
     assertEquals(404, missing.getCode());
     assertTrue(missing.getMessage().contains("nope.t"), missing.getMessage());
+  }
+
+  @Test
+  void aColumnAddedThroughTheClientsUpdateIsNullInOldRowsAndWritableInNewOnes() throws Exception {
+    TableId table = TableId.of("test-project", "standin", "grows");
+    TelemetryTable.create(bq.client, table);
+    TelemetryTable.insert(bq.client, table, List.of(Map.of("id", "old", "timestamp", 1.0)));
+    Table before = bq.client.getTable(table);
+    List<Field> grown = new ArrayList<>(before.getDefinition().getSchema().getFields());
+    grown.add(Field.of("site", StandardSQLTypeName.STRING));
+    bq.client.update(before.toBuilder().setDefinition(StandardTableDefinition.of(Schema.of(grown))).build());
+    TelemetryTable.insert(bq.client, table, List.of(Map.of("id", "new", "timestamp", 2.0, "site", "x")));
+
+    assertEquals(6, bq.client.getTable(table).getDefinition().getSchema().getFields().size());
+    List<FieldValueList> rows = bq.query(
+        "SELECT * FROM `test-project.standin.grows` ORDER BY id", Map.of());
+    assertEquals("x", rows.get(0).get("site").getStringValue());
+    assertTrue(rows.get(1).get("site").isNull());
+
+    List<Field> dropped = new ArrayList<>(grown.subList(1, grown.size()));
+    BigQueryException refused = assertThrows(BigQueryException.class, () -> bq.client.update(
+        before.toBuilder().setDefinition(StandardTableDefinition.of(Schema.of(dropped))).build()));
+    assertEquals(400, refused.getCode());
   }
 
   @Test

@@ -57,6 +57,13 @@ public final class FakeHarperNode implements AutoCloseable {
     refusedValues.put(field, value);
   }
 
+  private boolean unavailable;
+
+  /** While set, every call is answered 503, as by a node that is down behind a proxy. */
+  public synchronized void unavailable(boolean down) {
+    unavailable = down;
+  }
+
   /** The next calls answer these statuses, in order, before normal service resumes. */
   synchronized void failNext(int... statuses) {
     for (int status : statuses) {
@@ -72,6 +79,10 @@ public final class FakeHarperNode implements AutoCloseable {
     requests.incrementAndGet();
     authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
     JsonNode body = MAPPER.readTree(exchange.getRequestBody());
+    if (unavailable) {
+      reply(exchange, 503, "{\"error\":\"unavailable\"}");
+      return;
+    }
     if (!scriptedStatuses.isEmpty()) {
       int status = scriptedStatuses.poll();
       reply(exchange, status, "{\"error\":\"scripted " + status + "\"}");

@@ -22,6 +22,7 @@ import io.bqharpersync.checkpoint.CommitCheckpoints;
 import io.bqharpersync.checkpoint.ShardLayout;
 import io.bqharpersync.harper.BatchSizePolicy;
 import io.bqharpersync.harper.HarperTarget;
+import io.bqharpersync.harper.TableCreation;
 import io.bqharpersync.harper.WriteTuning;
 import org.apache.beam.sdk.transforms.PTransform;
 import java.time.Duration;
@@ -73,7 +74,12 @@ class HarperIOWriteIT {
   /** HarperIO.write, then the checkpoint commit, as the sync pipeline applies them. */
   private static PTransform<PCollection<SyncRecord>, PCollection<ShardCheckpoint>> write(
       String syncName, int shards, int batchSize, Duration buffering) {
-    HarperTarget target = new HarperTarget(LocalHarperCluster.connection(), null, DB, TABLE);
+    return write(TABLE, syncName, shards, batchSize, buffering);
+  }
+
+  private static PTransform<PCollection<SyncRecord>, PCollection<ShardCheckpoint>> write(
+      String table, String syncName, int shards, int batchSize, Duration buffering) {
+    HarperTarget target = new HarperTarget(LocalHarperCluster.connection(), null, DB, table);
     WriteTuning tuning =
         new WriteTuning(BatchSizePolicy.fixed(batchSize), buffering, RetryPolicy.defaults());
     return new PTransform<>() {
@@ -164,12 +170,17 @@ class HarperIOWriteIT {
           ? telemetry.row(i).put("reading", "not-a-number").toString() : good.json();
       batch.add(new SyncRecord(good.id(), good.cursorMicros(), 0, 0, i, 1000, json));
     }
+    // A table that declares 'reading' a Float, as a table of the user's may.
+    String typed = "Typed_" + prefix.replace('-', '_');
+    TableCreation.onEveryNode(client, DB, typed, List.of(
+        new TableCreation.Attribute("id", "String"), new TableCreation.Attribute("reading", "Float")),
+        Duration.ofSeconds(10));
     Pipeline p = pipeline(true);
     p.apply(Create.of(batch).withCoder(SyncRecordCoder.of()))
-        .apply(write(prefix, 1, 1000, Duration.ofSeconds(30)));
+        .apply(write(typed, prefix, 1, 1000, Duration.ofSeconds(30)));
     p.run().waitUntilFinish();
 
-    List<ClusterVerifier.NodeReport> reports = new ClusterVerifier(client, DB, TABLE).verify(
+    List<ClusterVerifier.NodeReport> reports = new ClusterVerifier(client, DB, typed).verify(
         prefix, 997,
         id -> badAt.stream().anyMatch(b -> telemetry.id(b).equals(id)) ? null : telemetry.rowForId(id),
         Duration.ofSeconds(30));

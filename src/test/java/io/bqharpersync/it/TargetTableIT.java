@@ -1,6 +1,7 @@
 package io.bqharpersync.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,11 +9,22 @@ import com.google.cloud.bigquery.Field;
 import com.google.cloud.bigquery.Schema;
 import com.google.cloud.bigquery.StandardSQLTypeName;
 import com.google.cloud.bigquery.StandardTableDefinition;
+import com.google.cloud.bigquery.Table;
 import com.google.cloud.bigquery.TableId;
 import com.google.cloud.bigquery.TableInfo;
 import io.bqharpersync.bqlocal.RunningStandIn;
 import io.bqharpersync.harper.HarperClient;
+import io.bqharpersync.audit.AuditSettings;
+import io.bqharpersync.audit.AuditWindow;
+import io.bqharpersync.audit.ContentAudit;
+import io.bqharpersync.audit.DriftCheck;
+import io.bqharpersync.audit.NodeAudit;
+import io.bqharpersync.pipeline.Preflight;
+import io.bqharpersync.pipeline.SyncConfig;
 import io.bqharpersync.pipeline.SyncPipeline;
+import io.bqharpersync.retry.RetryPolicy;
+import io.bqharpersync.source.BigQueryShardReader;
+import io.bqharpersync.tools.TelemetryGenerator;
 import io.bqharpersync.record.Micros;
 import io.bqharpersync.tools.ClusterVerifier;
 import io.bqharpersync.tools.LocalHarperCluster;
@@ -164,6 +176,74 @@ class TargetTableIT {
       harper.scan(slot, SyncFixture.DB, harperTable, "id", sync.name, 100, held -> assertTrue(
           held.path("harperCreatedAt").asDouble() > 0 && held.path("harperUpdatedAt").asDouble() > 0,
           "write times on node " + s + ": " + held));
+    }
+  }
+
+  @Test
+  void aColumnAddedToTheSourceWhileTheSyncRunsReachesEveryNodeWithoutARestart() throws Exception {
+    SyncFixture sync = new SyncFixture(bigquery.client, bigquery.server.endpoint(), "new-column");
+    TelemetryGenerator rows = new TelemetryGenerator(sync.name);
+    TelemetryTable.insert(bigquery.client, sync.table,
+        rows.rows(0, 400, Micros.now() - 120_000_000L, 100_000L, 1));
+    String harperTable = "Grows_" + sync.name.replaceAll("[^A-Za-z0-9]", "_");
+    List<String> args = sync.args("continuous", 2, "--pollInterval=500ms", "--safetyLag=1s",
+        "--lookback=30s", "--rescanInterval=2s", "--maxBufferingDuration=500ms",
+        "--harperTable=" + harperTable);
+    PipelineResult result = SyncPipeline.run(sync.options(false, args));
+    try {
+      assertEveryNodeEqualsSource(sync, harperTable, 400);
+
+      Table before = bigquery.client.getTable(sync.table);
+      List<Field> grown = new ArrayList<>(before.getDefinition().getSchema().getFields());
+      grown.add(Field.of("site", StandardSQLTypeName.STRING));
+      bigquery.client.update(before.toBuilder()
+          .setDefinition(StandardTableDefinition.of(Schema.of(grown))).build());
+      List<Map<String, Object>> arriving = rows.rows(400, 200, Micros.now(), 10_000L, 1);
+      for (int i = 0; i < arriving.size(); i++) {
+        arriving.get(i).put("site", "site-" + (400 + i));
+      }
+      Map<String, Object> moved = rows.row(900, Micros.now() + 3_000_000L);
+      moved.put("id", rows.id(0));
+      moved.put("site", "moved");
+      arriving.add(moved);
+      TelemetryTable.insert(bigquery.client, sync.table, arriving);
+
+      // Every field of every row on every node, the new column included (NULL in older rows).
+      assertEveryNodeEqualsSource(sync, harperTable, 600);
+      for (int slot = 0; slot < harper.connection().nodeCount(); slot++) {
+        assertEquals("site-450", harper.getById(slot, SyncFixture.DB, harperTable, rows.id(450))
+            .orElseThrow().path("site").asText(), "node " + slot);
+        assertEquals("moved", harper.getById(slot, SyncFixture.DB, harperTable, rows.id(0))
+            .orElseThrow().path("site").asText(), "node " + slot);
+      }
+      assertFalse(result.getState().isTerminal(), "the sync carries on: " + result.getState());
+    } finally {
+      result.cancel();
+    }
+
+    // The rows written before the column existed keep their versions: a content audit of the
+    // whole table finds every node up to date, nothing stale to rewrite.
+    SyncConfig config = Preflight.check(SyncConfig.from(sync.options(true, args)));
+    BigQueryShardReader reader =
+        new BigQueryShardReader(bigquery.client, RetryPolicy.defaults(), () -> {});
+    AuditWindow window =
+        new AuditWindow(null, DriftCheck.committedUntil(config, harper).orElseThrow());
+    ContentAudit audit = new ContentAudit(config.withAudit(new AuditSettings(Duration.ZERO,
+        Duration.ofSeconds(10), config.syncName(), 200_000)), reader, harper);
+    for (NodeAudit node : audit.run(window, false)) {
+      assertTrue(node.sourceKeys >= 400, "the older rows are compared: " + node);
+      assertEquals(0, node.missing.count() + node.stale.count() + node.extra.count(),
+          "node " + node);
+    }
+  }
+
+  private static void assertEveryNodeEqualsSource(SyncFixture sync, String harperTable,
+      int expected) throws Exception {
+    SourceSnapshot source = SourceSnapshot.read(bigquery.client, sync.table, "id", "timestamp");
+    assertEquals(expected, source.rows.size());
+    for (ClusterVerifier.NodeReport report : new ClusterVerifier(harper, SyncFixture.DB, harperTable)
+        .verify(sync.name, expected, source.rows::get, Duration.ofSeconds(60))) {
+      assertTrue(report.ok(), "node differs from the source: " + report);
     }
   }
 }

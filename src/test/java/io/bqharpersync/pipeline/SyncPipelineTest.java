@@ -1,5 +1,13 @@
 package io.bqharpersync.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.time.Duration;
+
+import org.apache.beam.sdk.Pipeline;
+
+import org.apache.beam.runners.direct.DirectOptions;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -247,6 +255,77 @@ class SyncPipelineTest {
   }
 
   /** Options as a user gives them; the fake nodes stand in for the cluster. */
+  @Test
+  void whileOneTablesHarperNodeDoesNotAnswerTheOtherTableOfTheJobKeepsSyncing() throws Exception {
+    TableId other = TableId.of("test-project", "unit", "other");
+    TelemetryTable.create(bigquery.client, other);
+    FakeHarperNode up = nodes.get(0);
+    FakeHarperNode down = nodes.get(1);
+    List<SyncConfig> tables = List.of(
+        continuousTable(table, up, "first"), continuousTable(other, down, "second"));
+    long start = Micros.now() - 60_000_000L;
+    TelemetryTable.insert(bigquery.client, table, generator.rows(0, 100, start, 100_000L, 1));
+    TelemetryTable.insert(bigquery.client, other, generator.rows(0, 100, start, 100_000L, 1));
+
+    DirectOptions options = PipelineOptionsFactory.as(DirectOptions.class);
+    options.setBlockOnRun(false);
+    Pipeline pipeline = Pipeline.create(options);
+    SyncPipeline.build(pipeline, tables, Instant.now());
+    PipelineResult result = pipeline.run();
+    try {
+      awaitRows(up, 100);
+      awaitRows(down, 100);
+      down.unavailable(true);
+      long later = Micros.now() - 1_000_000L;
+      TelemetryTable.insert(bigquery.client, table, generator.rows(100, 100, later, 1_000L, 1));
+      TelemetryTable.insert(bigquery.client, other, generator.rows(100, 100, later, 1_000L, 1));
+      awaitRows(up, 200);
+      // Down for a while: the other table's writes and reads wait on it, the job goes on.
+      Thread.sleep(10_000);
+      assertEquals(100, down.table("BigQueryData").size(), "nothing reaches the node that is down");
+      assertFalse(result.getState().isTerminal(), () -> "the job waits: " + why(result));
+      down.unavailable(false);
+      awaitRows(down, 200);
+    } finally {
+      result.cancel();
+    }
+  }
+
+  /** A continuous sync of {@code source} into {@code node}, as one table of a job of several. */
+  private SyncConfig continuousTable(TableId source, FakeHarperNode node, String syncName)
+      throws Exception {
+    Path password = dir.resolve("password");
+    Files.writeString(password, "fake-node-password\n");
+    SyncConfig table = SyncConfig.from(PipelineOptionsFactory.fromArgs(
+        "--sourceTable=" + TelemetryTable.qualifiedName(source),
+        "--bigQueryEndpoint=" + bigquery.server.endpoint(),
+        "--harperNodes=" + node.url(), "--harperRestPort=0",
+        "--harperPasswordFile=" + password, "--syncName=" + syncName,
+        "--mode=continuous", "--pollInterval=200ms", "--safetyLag=0s", "--shards=2",
+        "--maxBufferingDuration=100ms", "--historyInterval=0s").as(SyncOptions.class));
+    return table.withSource(table.source().resolved(TelemetryTable.COLUMNS, ShardQuery.IdType.STRING));
+  }
+
+  /** Why a job ended: its state, and the failure it ended with. */
+  private static String why(PipelineResult result) {
+    try {
+      return result.waitUntilFinish().toString();
+    } catch (RuntimeException e) {
+      java.io.StringWriter trace = new java.io.StringWriter();
+      e.printStackTrace(new java.io.PrintWriter(trace));
+      return trace.toString();
+    }
+  }
+
+  private static void awaitRows(FakeHarperNode node, int rows) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (node.table("BigQueryData").size() < rows) {
+      assertTrue(System.nanoTime() < deadline, "rows on " + node.url() + ": "
+          + node.table("BigQueryData").size() + " of " + rows);
+      Thread.sleep(100);
+    }
+  }
+
   private SyncConfig config(String... extra) throws Exception {
     Path password = dir.resolve("password");
     Files.writeString(password, "fake-node-password\n");

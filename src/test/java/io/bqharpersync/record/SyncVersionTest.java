@@ -10,13 +10,23 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SyncVersionTest {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private static ObjectNode row(String json) {
+    try {
+      return (ObjectNode) MAPPER.readTree(json);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
   @Test
   void stringOrderIsTimestampOrderAcrossTheWholeRange() {
     List<Long> ascending = List.of(Long.MIN_VALUE + 1, -62_135_596_800_000_000L, -1L, 0L, 1L,
         1_704_067_200_000_000L, 1_704_067_200_000_001L, Long.MAX_VALUE);
     for (int i = 1; i < ascending.size(); i++) {
-      String earlier = SyncVersion.of(ascending.get(i - 1), "{\"z\":9}");
-      String later = SyncVersion.of(ascending.get(i), "{\"a\":0}");
+      String earlier = SyncVersion.of(ascending.get(i - 1), row("{\"z\":9}"));
+      String later = SyncVersion.of(ascending.get(i), row("{\"a\":0}"));
       assertTrue(earlier.compareTo(later) < 0, ascending.get(i - 1) + " before " + ascending.get(i));
       assertEquals(32, later.length());
     }
@@ -24,10 +34,10 @@ class SyncVersionTest {
 
   @Test
   void sameTimestampIsOrderedByContentAndIsStableForTheSameContent() {
-    String a = SyncVersion.of(5, "{\"reading\":1}");
-    String b = SyncVersion.of(5, "{\"reading\":2}");
+    String a = SyncVersion.of(5, row("{\"reading\":1}"));
+    String b = SyncVersion.of(5, row("{\"reading\":2}"));
     assertNotEquals(a, b);
-    assertEquals(a, SyncVersion.of(5, "{\"reading\":1}"));
+    assertEquals(a, SyncVersion.of(5, row("{\"reading\":1}")));
   }
 
   @Test
@@ -36,5 +46,12 @@ class SyncVersionTest {
     String first = SyncVersion.stamp(row, 7).path(SyncVersion.FIELD).asText();
     String again = SyncVersion.stamp(row, 7).path(SyncVersion.FIELD).asText();
     assertEquals(first, again, "the version covers the row without its own field");
+  }
+
+  @Test
+  void aColumnThatIsNullChangesNoVersion() {
+    String before = SyncVersion.of(5, row("{\"id\":\"k\",\"reading\":1}"));
+    assertEquals(before, SyncVersion.of(5, row("{\"id\":\"k\",\"reading\":1,\"site\":null}")));
+    assertNotEquals(before, SyncVersion.of(5, row("{\"id\":\"k\",\"reading\":1,\"site\":\"x\"}")));
   }
 }

@@ -52,7 +52,7 @@ class NewestRowsTest {
     }
     TelemetryTable.insert(bq.client, id, rows);
     queries = new TableQueries("test-project.audit.newest",
-        List.of("id", "timestamp", "deviceId", "reading", "data"), "id", ShardQuery.IdType.STRING,
+        List.of("id", "timestamp", "deviceId", "reading", "data"), false, "id", ShardQuery.IdType.STRING,
         "timestamp");
     reader = new BigQueryShardReader(bq.client, RetryPolicy.defaults(), () -> {});
   }
@@ -71,6 +71,18 @@ class NewestRowsTest {
     assertEquals(null, found.get("d"), "every row before the window");
     assertEquals(List.of(T + 9 * S), found.get("e"));
     assertEquals(203, found.size(), "a, b, e and the 200 others");
+  }
+
+  @Test
+  void readingEveryColumnHoldsTheTablesColumnsAndNotTheQuerysOwn() {
+    TableQueries every = new TableQueries("test-project.audit.newest", List.of("id", "timestamp"),
+        true, "id", ShardQuery.IdType.STRING, "timestamp");
+    List<SourceRow> rows = reader.fold(every, every.newestRows(at(T - S), at(T + 10 * S), 16, null),
+        ArrayList::new, (List<SourceRow> found, SourceRow row) -> found.add(row));
+    assertEquals(204, rows.size(), "a, both rows of b, e and the 200 others");
+    List<String> fields = new ArrayList<>();
+    rows.get(0).json().fieldNames().forEachRemaining(fields::add);
+    assertEquals(TelemetryTable.COLUMNS, fields);
   }
 
   @Test

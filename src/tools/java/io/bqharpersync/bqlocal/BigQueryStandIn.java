@@ -31,8 +31,8 @@ import java.util.zip.GZIPInputStream;
  * BigQuery's functions. Any project id is accepted. It binds a loopback address only.
  *
  * <p>Routes: jobs.query, getQueryResults, jobs.get, jobs.insert (dry runs), tabledata.list,
- * datasets.insert, tables.insert/get, tabledata.insertAll, and {@code POST /_bqlocal/faults} to
- * inject faults ({@link FaultPlan}). What it does not emulate is listed in the README.
+ * datasets.insert, tables.insert/get, tables.patch/update (new columns only), tabledata.insertAll,
+ * and {@code POST /_bqlocal/faults} to inject faults ({@link FaultPlan}). What it does not emulate is listed in the README.
  */
 public final class BigQueryStandIn implements AutoCloseable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -177,6 +177,10 @@ public final class BigQueryStandIn implements AutoCloseable {
         (p, q, body) -> resources.createTable(p.group(1), p.group(2), body)));
     routes.add(new Route("GET", BASE + "/datasets/([^/]+)/tables/([^/]+)", false,
         (p, q, body) -> resources.table(p.group(1), p.group(2), p.group(3))));
+    for (String method : List.of("PATCH", "PUT")) {
+      routes.add(new Route(method, BASE + "/datasets/([^/]+)/tables/([^/]+)", false,
+          (p, q, body) -> resources.patchTable(p.group(1), p.group(2), p.group(3), body)));
+    }
     routes.add(new Route("POST", BASE + "/datasets", false, (p, q, body) -> resources.createDataset(p.group(1), body)));
     routes.add(new Route("POST", "/_bqlocal/faults", false, (p, q, body) -> {
       faults.add(FaultPlan.Fault.valueOf(body.path("fault").asText()), body.path("times").asInt(1));
@@ -187,6 +191,12 @@ public final class BigQueryStandIn implements AutoCloseable {
     }));
   }
 
+  /** The request's method; Java's HTTP clients send PATCH as a POST with an override header. */
+  private static String method(HttpExchange exchange) {
+    String override = exchange.getRequestHeaders().getFirst("X-HTTP-Method-Override");
+    return override == null ? exchange.getRequestMethod() : override.toUpperCase(java.util.Locale.ROOT);
+  }
+
   private void serve(HttpExchange exchange) throws IOException {
     try {
       URI uri = exchange.getRequestURI();
@@ -195,7 +205,7 @@ public final class BigQueryStandIn implements AutoCloseable {
       JsonNode body = readBody(exchange);
       for (Route route : routes) {
         Matcher matcher = route.path.matcher(path);
-        if (!route.method.equals(exchange.getRequestMethod()) || !matcher.matches()) {
+        if (!route.method.equals(method(exchange)) || !matcher.matches()) {
           continue;
         }
         FaultPlan.Fault fault = path.startsWith("/_bqlocal") ? null : faults.next();

@@ -119,6 +119,37 @@ final class LocalCatalog implements AutoCloseable {
     }
   }
 
+  /**
+   * Applies a new schema to a table, as {@code tables.patch} and {@code tables.update} do: BigQuery
+   * lets a schema only grow by new NULLABLE or REPEATED columns at its end, so anything else (a
+   * column dropped, renamed, retyped, or made REQUIRED) is refused. Existing rows read NULL (or an
+   * empty array) in the new columns.
+   */
+  void addColumns(String dataset, String table, ArrayNode fields) throws SQLException {
+    ArrayNode current = schema(dataset, table);
+    ArrayNode proposed = BigQueryValues.withLegacyTypeNames(fields);
+    for (int i = 0; i < current.size(); i++) {
+      if (i >= proposed.size() || !current.get(i).path("name").asText()
+          .equals(proposed.get(i).path("name").asText())
+          || !BigQueryValues.type(current.get(i)).equals(BigQueryValues.type(proposed.get(i)))) {
+        throw new IllegalArgumentException("Provided Schema does not match Table " + dataset + "."
+            + table + ": only new columns at the end of the schema can be added");
+      }
+    }
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      for (int i = current.size(); i < proposed.size(); i++) {
+        JsonNode field = proposed.get(i);
+        if ("REQUIRED".equalsIgnoreCase(field.path("mode").asText())) {
+          throw new IllegalArgumentException("Provided Schema does not match Table " + dataset
+              + "." + table + ": cannot add required field " + field.path("name").asText());
+        }
+        s.execute("ALTER TABLE " + quote(dataset) + "." + quote(table) + " ADD COLUMN "
+            + quote(field.path("name").asText()) + " " + BigQueryValues.columnType(field));
+      }
+    }
+    schemas.put(key(dataset, table), proposed);
+  }
+
   /** Inserts insertAll rows ({@code json} objects); unknown fields are an error naming them. */
   void insert(String dataset, String table, List<JsonNode> rows) throws SQLException {
     ArrayNode fields = schema(dataset, table);

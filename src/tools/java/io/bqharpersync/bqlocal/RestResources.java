@@ -217,6 +217,15 @@ final class RestResources {
     return table(projectId, dataset, table);
   }
 
+  /** tables.patch and tables.update: only the schema is taken, and only new columns. */
+  ObjectNode patchTable(String projectId, String dataset, String table, JsonNode body)
+      throws SQLException {
+    if (body.path("schema").path("fields").isArray()) {
+      catalog.addColumns(dataset, table, (ArrayNode) body.path("schema").path("fields"));
+    }
+    return table(projectId, dataset, table);
+  }
+
   ObjectNode table(String projectId, String dataset, String table) {
     ObjectNode reply = MAPPER.createObjectNode();
     reply.put("kind", "bigquery#table");

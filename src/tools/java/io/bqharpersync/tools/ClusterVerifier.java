@@ -48,11 +48,17 @@ public final class ClusterVerifier {
   private final HarperClient client;
   private final String database;
   private final String table;
+  private final String primaryKey;
 
   public ClusterVerifier(HarperClient client, String database, String table) {
+    this(client, database, table, "id");
+  }
+
+  public ClusterVerifier(HarperClient client, String database, String table, String primaryKey) {
     this.client = client;
     this.database = database;
     this.table = table;
+    this.primaryKey = primaryKey;
   }
 
   /**
@@ -101,9 +107,9 @@ public final class ClusterVerifier {
       int slot, String idPrefix, long expectedCount, Function<String, JsonNode> expectedRow) {
     NodeReport report = new NodeReport(slot);
     long[] matched = {0};
-    client.scan(slot, database, table, "id", idPrefix, 2000, row -> {
+    client.scan(slot, database, table, primaryKey, idPrefix, 2000, row -> {
       report.read++;
-      String id = row.path("id").asText();
+      String id = row.path(primaryKey).asText();
       JsonNode expected = expectedRow.apply(id);
       if (row.isObject()) {
         ((com.fasterxml.jackson.databind.node.ObjectNode) row).remove(ADDED_FIELDS);

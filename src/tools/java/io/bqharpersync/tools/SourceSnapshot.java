@@ -29,7 +29,7 @@ public final class SourceSnapshot {
 
   private static String version(JsonNode row, String cursorColumn) {
     long micros = Micros.of(java.time.Instant.parse(row.path(cursorColumn).asText()));
-    return SyncVersion.of(micros, row.toString());
+    return SyncVersion.of(micros, (com.fasterxml.jackson.databind.node.ObjectNode) row);
   }
 
   public static SourceSnapshot read(BigQuery bigquery, TableId table, String idColumn,
