@@ -149,6 +149,9 @@ public final class Preflight {
         for (String table : List.of(CheckpointStore.TABLE, DeadLetter.TABLE)) {
           describe(client, slot, target, table);
         }
+        if (!config.historyInterval().isZero()) {
+          describe(client, slot, target, CheckpointStore.HISTORY);
+        }
       }
     }
     return target;

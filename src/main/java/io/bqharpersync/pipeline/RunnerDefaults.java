@@ -2,13 +2,14 @@ package io.bqharpersync.pipeline;
 
 import java.util.Arrays;
 import java.util.Locale;
+import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.options.StreamingOptions;
 
 /**
  * What the sync sets on the runner's options unless the command line says otherwise: a job name
- * the runner's UI shows, streaming execution for a continuous sync, and on a Flink cluster a
- * detached submission of it. Shared by the job's entry point and the local tools that start it.
+ * the runner's UI shows, streaming execution for a continuous sync, on a Flink cluster a detached
+ * submission of it, and on the DirectRunner enough threads for a job of several tables. Shared by the job's entry point and the local tools that start it.
  */
 public final class RunnerDefaults {
   private RunnerDefaults() {}
@@ -19,8 +20,23 @@ public final class RunnerDefaults {
         .replaceAll("[^a-z0-9-]", "-");
   }
 
+  /**
+   * Worker threads of the DirectRunner for a job of {@code tables} tables. A table whose Harper
+   * target does not answer holds threads in retries (its writes and its first commit read); with
+   * the DirectRunner's default of max(cores, 3) the other tables would wait for threads.
+   */
+  public static int directRunnerParallelism(int tables, int defaultParallelism) {
+    return tables > 1 ? Math.max(defaultParallelism, 4 * tables) : defaultParallelism;
+  }
+
   /** Applies the defaults to {@code options}, leaving alone what {@code args} sets explicitly. */
   public static void apply(SyncOptions options, String... args) {
+    if (options.getRunner().getSimpleName().equals("DirectRunner")
+        && !given(args, "targetParallelism")) {
+      DirectOptions direct = options.as(DirectOptions.class);
+      direct.setTargetParallelism(directRunnerParallelism(SyncTables.of(options).size(),
+          direct.getTargetParallelism()));
+    }
     if (!given(args, "jobName")) {
       // A name the runner's UI and REST API show, and by which a job is found again.
       options.setJobName(jobName(SyncTables.jobSyncName(options)));

@@ -4,6 +4,7 @@ import io.bqharpersync.checkpoint.CheckpointStore;
 import io.bqharpersync.checkpoint.ShardCheckpoint;
 import io.bqharpersync.checkpoint.ShardLayout;
 import io.bqharpersync.harper.HarperClient;
+import io.bqharpersync.harper.HarperException;
 import io.bqharpersync.harper.HarperTarget;
 import io.bqharpersync.record.Cursor;
 import io.bqharpersync.record.Micros;
@@ -73,6 +74,8 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
 
   /** How long a shard that is too far ahead of its commits waits before it looks again. */
   private static final org.joda.time.Duration HOLD_BACK = org.joda.time.Duration.millis(100);
+  private static final RetryPolicy COMMITS_SEEN_RETRY =
+      RetryPolicy.of(1, Duration.ofMillis(100), Duration.ofSeconds(1));
 
   private final ShardLayout layout;
   private final SourceTable source;
@@ -90,12 +93,15 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
   private final Counter nullTimestampRows = Metrics.counter(ReadShardFn.class, "null_timestamp_rows");
   private final Counter queryRetries = Metrics.counter(ReadShardFn.class, "bigquery_retries");
   private final Counter heldBack = Metrics.counter(ReadShardFn.class, "reads_held_back");
+  private final Counter commitsUnseen = Metrics.counter(ReadShardFn.class, "commits_unreadable");
 
   private final LateRowScan lateRows;
 
   private transient BigQueryShardReader reader;
   private transient HarperClient harper;
   private transient CheckpointStore checkpoints;
+  /** The same store, asked once per hold-back check: a pacing hint is not worth a long retry. */
+  private transient CheckpointStore commitsSeen;
   /** Per shard, the last committed page seen in Harper; commits only move forward. */
   private transient Map<Integer, Long> committedPages;
 
@@ -116,6 +122,7 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
       reader = new BigQueryShardReader(source.client(), retry, queryRetries::inc);
       harper = new HarperClient(checkpointTarget.connection());
       checkpoints = new CheckpointStore(harper, checkpointTarget.database(), retry);
+      commitsSeen = new CheckpointStore(harper, checkpointTarget.database(), COMMITS_SEEN_RETRY);
       committedPages = new HashMap<>();
     }
   }
@@ -234,8 +241,15 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
     // A commit seen once stays true, so Harper is asked only when the last one seen is too far back.
     long committed = committedPages.getOrDefault(shard, -1L);
     if (progress.nextPageSeq() - committed - 1 >= pacing.maxPagesInFlight()) {
-      committed = checkpoints.read(layout, shard)
-          .map(ShardCheckpoint::pageSeq).orElse(-1L);
+      try {
+        committed = commitsSeen.read(layout, shard)
+            .map(ShardCheckpoint::pageSeq).orElse(-1L);
+      } catch (HarperException e) {
+        // No node answers: nothing can commit either, so the shard holds back and asks again,
+        // without blocking a worker thread that other shards and tables need.
+        commitsUnseen.inc();
+        return pacing.maxPagesInFlight();
+      }
       committedPages.put(shard, committed);
     }
     return progress.nextPageSeq() - committed - 1;

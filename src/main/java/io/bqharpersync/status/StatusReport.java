@@ -20,8 +20,13 @@ public record StatusReport(String syncName, Instant at, List<Shard> shards, long
     Instant newestDeadLetter, List<Audit> audits) {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  /** One shard and its committed checkpoint, null before its first commit. */
-  public record Shard(int shard, ShardCheckpoint checkpoint) {
+  /**
+   * One shard and its committed checkpoint, null before its first commit.
+   *
+   * @param rowsPerSecond rows committed per second over about the last minute, from the progress
+   *     history; null when the history holds no row of that minute
+   */
+  public record Shard(int shard, ShardCheckpoint checkpoint, Double rowsPerSecond) {
     /** How far its cursor is behind {@code at}; null before it has committed a row. */
     Duration lag(Instant at) {
       return checkpoint == null || checkpoint.cursor().isStart() ? null
@@ -37,7 +42,15 @@ public record StatusReport(String syncName, Instant at, List<Shard> shards, long
   public record Audit(String node, Instant at, String status, long missing, long stale,
       long extra, long repaired) {}
 
-  public record Thresholds(Duration maxLag, Duration maxCheckpointAge, Duration deadLetterWindow) {}
+  public record Thresholds(Duration maxLag, Duration maxCheckpointAge, Duration deadLetterWindow) {
+    /** The thresholds the options set; an error names the option. */
+    public static Thresholds from(StatusOptions options) {
+      return new Thresholds(
+          DurationText.parse("maxLag", options.getMaxLag()),
+          DurationText.parse("maxCheckpointAge", options.getMaxCheckpointAge()),
+          DurationText.parse("deadLetterWindow", options.getDeadLetterWindow()));
+    }
+  }
 
   /** Each alert as one line, naming the shard or node and the threshold it crossed. */
   public List<String> alerts(Thresholds limits) {
@@ -80,9 +93,10 @@ public record StatusReport(String syncName, Instant at, List<Shard> shards, long
     for (Shard shard : shards) {
       ShardCheckpoint c = shard.checkpoint();
       out.append(c == null ? String.format("  shard %d: no checkpoint%n", shard.shard())
-          : String.format("  shard %d: %-8s lag %-8s cursor %s, %,d rows, checkpoint %s ago%n",
+          : String.format("  shard %d: %-8s lag %-8s cursor %s, %,d rows, %s rows/s, checkpoint %s ago%n",
               shard.shard(), c.phase().label(), shard.lag(at) == null ? "-" : DurationText.format(shard.lag(at)),
               c.cursor().isStart() ? "start" : c.cursor().timestamp(), c.recordsSynced(),
+              shard.rowsPerSecond() == null ? "-" : String.format("%,.0f", shard.rowsPerSecond()),
               DurationText.format(shard.checkpointAge(at))));
     }
     out.append(String.format("  dead letters: %,d%s%n", deadLetters, newestDeadLetter == null ? ""
@@ -114,6 +128,7 @@ public record StatusReport(String syncName, Instant at, List<Shard> shards, long
         node.put("cursor", c.cursor().isStart() ? null : c.cursor().timestamp().toString());
         node.put("lagSeconds", shard.lag(at) == null ? null : shard.lag(at).toMillis() / 1000.0);
         node.put("rowsSynced", c.recordsSynced());
+        node.put("rowsPerSecond", shard.rowsPerSecond());
         node.put("checkpointAgeSeconds", shard.checkpointAge(at).toMillis() / 1000.0);
       }
     }

@@ -10,7 +10,6 @@ import io.bqharpersync.checkpoint.ShardCheckpoint;
 import io.bqharpersync.harper.DeadLetter;
 import io.bqharpersync.harper.HarperClient;
 import io.bqharpersync.harper.HarperException;
-import io.bqharpersync.options.DurationText;
 import io.bqharpersync.pipeline.PipelineFile;
 import io.bqharpersync.pipeline.SyncConfig;
 import io.bqharpersync.pipeline.SyncTables;
@@ -141,10 +140,7 @@ public final class SyncReport {
     StatusReport.Thresholds limits;
     try {
       options = PipelineFile.options(args, Options.class);
-      limits = new StatusReport.Thresholds(
-          DurationText.parse("maxLag", options.getMaxLag()),
-          DurationText.parse("maxCheckpointAge", options.getMaxCheckpointAge()),
-          DurationText.parse("deadLetterWindow", options.getDeadLetterWindow()));
+      limits = StatusReport.Thresholds.from(options);
       tables = SyncTables.configs(options);
     } catch (IllegalArgumentException e) {
       System.err.println("configuration error: " + e.getMessage());

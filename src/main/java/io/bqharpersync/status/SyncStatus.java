@@ -5,15 +5,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.bqharpersync.audit.ContentAudit;
 import io.bqharpersync.checkpoint.CheckpointStore;
+import io.bqharpersync.checkpoint.ShardCheckpoint;
 import io.bqharpersync.harper.DeadLetter;
 import io.bqharpersync.harper.HarperClient;
 import io.bqharpersync.harper.HarperException;
 import io.bqharpersync.harper.LiveNodes;
-import io.bqharpersync.options.DurationText;
 import io.bqharpersync.pipeline.PipelineFile;
 import io.bqharpersync.pipeline.SyncConfig;
 import io.bqharpersync.pipeline.SyncTables;
 import io.bqharpersync.retry.RetryPolicy;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,9 @@ import java.util.function.IntConsumer;
  * machines.
  */
 public final class SyncStatus {
+  /** The stretch of history the rate is taken over. */
+  private static final Duration RATE_WINDOW = Duration.ofMinutes(1);
+
   private SyncStatus() {}
 
   /** The sync's state as the nodes hold it now. */
@@ -38,7 +42,9 @@ public final class SyncStatus {
     CheckpointStore store = new CheckpointStore(harper, database, RetryPolicy.defaults());
     List<StatusReport.Shard> shards = new ArrayList<>();
     for (int shard = 0; shard < config.reading().shards(); shard++) {
-      shards.add(new StatusReport.Shard(shard, store.read(config.layout(), shard).orElse(null)));
+      ShardCheckpoint checkpoint = store.read(config.layout(), shard).orElse(null);
+      shards.add(new StatusReport.Shard(shard, checkpoint,
+          checkpoint == null ? null : rowsPerSecond(harper, database, checkpoint, at)));
     }
     AtomicLong deadLetters = new AtomicLong();
     AtomicReference<Instant> newest = new AtomicReference<>();
@@ -67,6 +73,27 @@ public final class SyncStatus {
         row.path("repaired").asLong());
   }
 
+  /**
+   * Rows committed per second since the shard's oldest history row of the last minute (a few
+   * rows read by key, not the whole history); null when there is none.
+   */
+  private static Double rowsPerSecond(HarperClient harper, String database,
+      ShardCheckpoint checkpoint, Instant at) {
+    String key = checkpoint.key() + "@";
+    String after = key + at.minus(RATE_WINDOW).toEpochMilli();
+    List<JsonNode> rows = new ArrayList<>();
+    onAnyNode(harper, slot -> {
+      rows.clear();
+      rows.addAll(harper.pageAfter(slot, database, CheckpointStore.HISTORY, "id", after, 1));
+    });
+    if (rows.isEmpty() || !rows.get(0).path("id").asText().startsWith(key)) {
+      return null;
+    }
+    ShardCheckpoint from = ShardCheckpoint.fromJson(rows.get(0));
+    double seconds = Duration.between(from.updatedAt(), at).toMillis() / 1000.0;
+    return seconds <= 0 ? null : (checkpoint.recordsSynced() - from.recordsSynced()) / seconds;
+  }
+
   /** Runs {@code read} against the first node that answers. */
   static void onAnyNode(HarperClient harper, IntConsumer read) {
     HarperException.Retriable unreachable = null;
@@ -90,10 +117,7 @@ public final class SyncStatus {
     StatusReport.Thresholds limits;
     try {
       options = PipelineFile.options(args, StatusOptions.class);
-      limits = new StatusReport.Thresholds(
-          DurationText.parse("maxLag", options.getMaxLag()),
-          DurationText.parse("maxCheckpointAge", options.getMaxCheckpointAge()),
-          DurationText.parse("deadLetterWindow", options.getDeadLetterWindow()));
+      limits = StatusReport.Thresholds.from(options);
       tables = SyncTables.configs(options);
     } catch (IllegalArgumentException e) {
       System.err.println("configuration error: " + e.getMessage());

@@ -3,6 +3,8 @@ package io.bqharpersync.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bqharpersync.bqlocal.RunningStandIn;
 import io.bqharpersync.checkpoint.ShardCheckpoint;
 import io.bqharpersync.harper.HarperClient;
@@ -73,10 +75,18 @@ class SyncReportIT {
       }
 
       Path page = Files.createTempDirectory("report").resolve("report.html");
-      List<String> reportArgs = new ArrayList<>(args);
-      reportArgs.add("--out=" + page);
-      ScriptRun report = ScriptRun.of(Duration.ofSeconds(60), "scripts/report", reportArgs);
+      ScriptRun report = ScriptRun.of(Duration.ofSeconds(60), "scripts/report",
+          with(args, "--out=" + page));
       assertEquals(0, report.exit(), report.output());
+
+      // scripts/status takes its rows/s from the same history: rows were committed this minute.
+      ScriptRun status = ScriptRun.of(Duration.ofSeconds(60), "scripts/status",
+          with(args, "--json=true", "--maxCheckpointAge=1h"));
+      JsonNode shards = new ObjectMapper().readTree(status.output().lines()
+          .filter(line -> line.startsWith("{")).findFirst().orElseThrow()).path("shards");
+      for (JsonNode shard : shards) {
+        assertTrue(shard.path("rowsPerSecond").asDouble() > 0, "rows/s in the status: " + shard);
+      }
 
       SyncConfig config = Preflight.check(SyncConfig.from(sync.options(true, args)));
       List<ShardCheckpoint> history = SyncReport.history(harper, SyncFixture.DB, config);
@@ -111,6 +121,12 @@ class SyncReportIT {
       assertEquals(1, drawn.getOrDefault("deadLetters/dead letters", List.of()).size(),
           "one point per dead letter");
     }
+  }
+
+  private static List<String> with(List<String> args, String... more) {
+    List<String> all = new ArrayList<>(args);
+    all.addAll(List.of(more));
+    return all;
   }
 
   /** The page's DOM after its script ran, as headless chromium dumps it. */

@@ -16,6 +16,7 @@ import com.google.cloud.bigquery.TableInfo;
 import io.bqharpersync.bqlocal.RunningStandIn;
 import io.bqharpersync.harper.DeadLetter;
 import io.bqharpersync.harper.HarperClient;
+import io.bqharpersync.harper.TableCreation;
 import io.bqharpersync.pipeline.SyncPipeline;
 import io.bqharpersync.record.Micros;
 import io.bqharpersync.source.BigQueryRows;
@@ -90,6 +91,17 @@ class TwoTablesIT {
           .put("sourceTable", sync.sourceTable())
           .put("shards", 3)
           .put("harperTable", devicesHarper).put("syncName", sync.name + "-devices");
+      // A column one table does not have: the job stops before anything starts, naming the table.
+      ArrayNode wrong = tables.deepCopy();
+      ((com.fasterxml.jackson.databind.node.ObjectNode) wrong.get(1)).put("columns", "id,timestamp,nope");
+      IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(
+          IllegalArgumentException.class, () -> SyncPipeline.run(sync.options(false,
+              sync.args("continuous", 1, "--tables=" + wrong))));
+      assertTrue(refused.getMessage().startsWith("tables[1] (" + sync.sourceTable()
+          + "): --columns: column 'nope'"), refused.getMessage());
+      assertFalse(TableCreation.exists(harper, 0, SyncFixture.DB, ordersHarper),
+          "every table is checked before the first is created");
+
       PipelineResult result = SyncPipeline.run(sync.options(false, sync.args("continuous", 1,
           "--pollInterval=500ms", "--safetyLag=1s", "--rescanInterval=2s",
           "--nullTimestampScanInterval=2s", "--maxBufferingDuration=500ms",

@@ -269,23 +269,35 @@ class SyncPipelineTest {
 
     DirectOptions options = PipelineOptionsFactory.as(DirectOptions.class);
     options.setBlockOnRun(false);
+    // As scripts/sync sets it for a job of two tables (RunnerDefaults).
+    options.setTargetParallelism(RunnerDefaults.directRunnerParallelism(2,
+        options.getTargetParallelism()));
     Pipeline pipeline = Pipeline.create(options);
     SyncPipeline.build(pipeline, tables, Instant.now());
     PipelineResult result = pipeline.run();
+    Thread watcher = new Thread(() -> {
+      try {
+        result.waitUntilFinish();
+      } catch (RuntimeException e) {
+        FAILURES.add(e);
+      }
+    });
+    watcher.setDaemon(true);
+    watcher.start();
     try {
-      awaitRows(up, 100);
-      awaitRows(down, 100);
+      awaitRows(up, 100, result);
+      awaitRows(down, 100, result);
       down.unavailable(true);
       long later = Micros.now() - 1_000_000L;
       TelemetryTable.insert(bigquery.client, table, generator.rows(100, 100, later, 1_000L, 1));
       TelemetryTable.insert(bigquery.client, other, generator.rows(100, 100, later, 1_000L, 1));
-      awaitRows(up, 200);
+      awaitRows(up, 200, result);
       // Down for a while: the other table's writes and reads wait on it, the job goes on.
       Thread.sleep(10_000);
       assertEquals(100, down.table("BigQueryData").size(), "nothing reaches the node that is down");
       assertFalse(result.getState().isTerminal(), () -> "the job waits: " + why(result));
       down.unavailable(false);
-      awaitRows(down, 200);
+      awaitRows(down, 200, result);
     } finally {
       result.cancel();
     }
@@ -306,9 +318,19 @@ class SyncPipelineTest {
     return table.withSource(table.source().resolved(TelemetryTable.COLUMNS, ShardQuery.IdType.STRING));
   }
 
+  private static final List<Throwable> FAILURES = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   /** Why a job ended: its state, and the failure it ended with. */
   private static String why(PipelineResult result) {
+    if (!FAILURES.isEmpty()) {
+      java.io.StringWriter trace = new java.io.StringWriter();
+      FAILURES.get(0).printStackTrace(new java.io.PrintWriter(trace));
+      return trace.toString();
+    }
     try {
+      if (result instanceof org.apache.beam.runners.direct.DirectRunner.DirectPipelineResult direct) {
+        direct.waitUntilFinish(org.joda.time.Duration.millis(1));
+      }
       return result.waitUntilFinish().toString();
     } catch (RuntimeException e) {
       java.io.StringWriter trace = new java.io.StringWriter();
@@ -317,9 +339,11 @@ class SyncPipelineTest {
     }
   }
 
-  private static void awaitRows(FakeHarperNode node, int rows) throws InterruptedException {
+  private static void awaitRows(FakeHarperNode node, int rows, PipelineResult job)
+      throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (node.table("BigQueryData").size() < rows) {
+      assertFalse(job.getState().isTerminal(), () -> "the job ended: " + why(job));
       assertTrue(System.nanoTime() < deadline, "rows on " + node.url() + ": "
           + node.table("BigQueryData").size() + " of " + rows);
       Thread.sleep(100);
