@@ -94,18 +94,18 @@ class TwoTablesIT {
       // A column one table does not have: the job stops before anything starts, naming the table.
       ArrayNode wrong = tables.deepCopy();
       ((com.fasterxml.jackson.databind.node.ObjectNode) wrong.get(1)).put("columns", "id,timestamp,nope");
+      String[] pacing = {"--pollInterval=500ms", "--safetyLag=1s", "--rescanInterval=2s",
+          "--nullTimestampScanInterval=2s", "--maxBufferingDuration=500ms"};
       IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(
           IllegalArgumentException.class, () -> SyncPipeline.run(sync.options(false,
-              sync.args("continuous", 1, "--tables=" + wrong))));
+              sync.args("continuous", 1, with(pacing, "--tables=" + wrong)))));
       assertTrue(refused.getMessage().startsWith("tables[1] (" + sync.sourceTable()
           + "): --columns: column 'nope'"), refused.getMessage());
       assertFalse(TableCreation.exists(harper, 0, SyncFixture.DB, ordersHarper),
           "every table is checked before the first is created");
 
-      PipelineResult result = SyncPipeline.run(sync.options(false, sync.args("continuous", 1,
-          "--pollInterval=500ms", "--safetyLag=1s", "--rescanInterval=2s",
-          "--nullTimestampScanInterval=2s", "--maxBufferingDuration=500ms",
-          "--tables=" + tables)));
+      PipelineResult result = SyncPipeline.run(sync.options(false,
+          sync.args("continuous", 1, with(pacing, "--tables=" + tables))));
       try {
         // Live: new orders and new versions of old ones, some stamped 10 s in the past after
         // the cursor has passed that time (late rows); device readings and one without an id.
@@ -149,6 +149,12 @@ class TwoTablesIT {
         result.cancel();
       }
     }
+  }
+
+  private static String[] with(String[] options, String more) {
+    String[] all = java.util.Arrays.copyOf(options, options.length + 1);
+    all[options.length] = more;
+    return all;
   }
 
   /** A sync's dead letters, once there is one or {@code wait} has passed. */

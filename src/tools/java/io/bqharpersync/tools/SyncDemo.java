@@ -78,9 +78,24 @@ public final class SyncDemo {
       }
     }, "inserter");
     inserter.start();
+    // The committed count is sampled every 250 ms while rows arrive: its longest stand-still is
+    // how far the pipeline moves in bursts rather than as a stream.
+    CommitStall stall = new CommitStall();
+    long nextLine = System.nanoTime() + 2_000_000_000L;
     while (inserting.get()) {
-      Thread.sleep(2000);
-      System.out.println("   " + progress.line());
+      Thread.sleep(250);
+      try {
+        long synced = progress.synced();
+        if (synced >= rows) {
+          stall.sample(synced, System.nanoTime());
+        }
+      } catch (RuntimeException e) {
+        // A read Harper did not answer: no sample; the progress line says so.
+      }
+      if (System.nanoTime() >= nextLine) {
+        System.out.println("   " + progress.line());
+        nextLine += 2_000_000_000L;
+      }
     }
     inserter.join();
 
@@ -108,10 +123,32 @@ public final class SyncDemo {
             + " -> %,d dead letters; every node read in full; %.0f s in all%n",
         source.rows.size() + source.badRows.size(), rows, inserted[0] + 2, source.badRows.size(),
         deadLetters, seconds);
+    System.out.printf("   while rows arrived the committed count stood still at most %.2f s "
+            + "(sampled every 250 ms; --maxBufferingDuration + --pollInterval = %s + %s)%n",
+        stall.longestSeconds(), options.getMaxBufferingDuration(), options.getPollInterval());
     System.out.println(ok ? "RESULT: OK, every node holds every row, field for field"
         : "RESULT: FAILED");
     harper.close();
     System.exit(ok ? 0 : 1);
+  }
+
+  /** The longest time a sampled count stood still. */
+  private static final class CommitStall {
+    private long count = -1;
+    private long since;
+    private long longest;
+
+    void sample(long now, long nanos) {
+      if (now != count) {
+        count = now;
+        since = nanos;
+      }
+      longest = Math.max(longest, nanos - since);
+    }
+
+    double longestSeconds() {
+      return longest / 1e9;
+    }
   }
 
   /** The bad rows of {@code syncName} in the dead-letter table, by id. */
