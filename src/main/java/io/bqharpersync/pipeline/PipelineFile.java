@@ -77,17 +77,23 @@ public final class PipelineFile {
       if (value.isArray() && value.size() > 0 && value.get(0).isObject()) {
         // A list of maps (the tables of a job of several): passed on as JSON.
         options.put(field.getKey(), value.toString());
-      } else if (value.isArray()) {
-        List<String> items = new ArrayList<>();
-        value.forEach(item -> items.add(item.asText()));
-        options.put(field.getKey(), String.join(",", items));
-      } else if (value.isValueNode()) {
-        options.put(field.getKey(), value.asText());
+      } else if (value.isArray() || value.isValueNode()) {
+        options.put(field.getKey(), commandLineValue(value));
       } else {
         throw new IllegalArgumentException("--" + option + ": " + file + ": option '"
             + field.getKey() + "' must be a value or a list, not a map");
       }
     }
     return options;
+  }
+
+  /** A value as a command line gives it: a list as its items joined by commas. */
+  static String commandLineValue(JsonNode value) {
+    if (!value.isArray()) {
+      return value.asText();
+    }
+    List<String> items = new ArrayList<>();
+    value.forEach(item -> items.add(item.asText()));
+    return String.join(",", items);
   }
 }

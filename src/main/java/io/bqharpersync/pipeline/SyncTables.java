@@ -134,7 +134,7 @@ public final class SyncTables {
         throw OptionChecks.invalid("tables", where + ": '" + field.getKey() + "' is not an option"
             + " a table can set; those are " + String.join(", ", new TreeSet<>(PER_TABLE.keySet())));
       }
-      set(table, setter, field.getKey(), text(field.getValue()), where);
+      set(table, setter, field.getKey(), PipelineFile.commandLineValue(field.getValue()), where);
     }
     return table;
   }
@@ -149,16 +149,6 @@ public final class SyncTables {
     } catch (IOException e) {
       throw new IllegalStateException("the job's options cannot be copied per table", e);
     }
-  }
-
-  /** A list as the comma-separated value a command line would give. */
-  private static String text(JsonNode value) {
-    if (!value.isArray()) {
-      return value.asText();
-    }
-    List<String> items = new ArrayList<>();
-    value.forEach(item -> items.add(item.asText()));
-    return String.join(",", items);
   }
 
   /** Sets one option from its text, converted as Beam converts a command-line value. */
