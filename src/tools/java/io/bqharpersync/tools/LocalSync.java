@@ -57,4 +57,21 @@ public final class LocalSync {
     args.addAll(List.of(more));
     return PipelineFile.options(args.toArray(new String[0]), SyncOptions.class);
   }
+
+  /**
+   * {@code options} with the read and write pacing of {@link #PIPELINE_FILE} (safety lag, poll and
+   * re-scan intervals, lookback, batch size and buffering) put back to the options' defaults, the
+   * values the README documents.
+   */
+  public static SyncOptions withDefaultPacing(SyncOptions options) {
+    SyncOptions defaults = PipelineOptionsFactory.create().as(SyncOptions.class);
+    options.setSafetyLag(defaults.getSafetyLag());
+    options.setPollInterval(defaults.getPollInterval());
+    options.setLookback(defaults.getLookback());
+    options.setRescanInterval(defaults.getRescanInterval());
+    options.setNullTimestampScanInterval(defaults.getNullTimestampScanInterval());
+    options.setBatchSize(defaults.getBatchSize());
+    options.setMaxBufferingDuration(defaults.getMaxBufferingDuration());
+    return options;
+  }
 }

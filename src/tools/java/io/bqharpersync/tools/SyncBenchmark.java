@@ -72,13 +72,19 @@ public final class SyncBenchmark {
             + " ratio %.2f%n", round + 1, plain[round], sync[round], ratios[round]);
       }
 
-      double lagP99 = lag(runnerConfig, bigquery, server.endpoint(), harper, run + "-lag", lagRate, lagSeconds);
+      double fileLagP99 = lag(runnerConfig, bigquery, server.endpoint(), harper, run + "-lag",
+          lagRate, lagSeconds, false);
+      double defaultLagP99 = lag(runnerConfig, bigquery, server.endpoint(), harper,
+          run + "-lagdefaults", lagRate, lagSeconds, true);
 
       System.out.printf("raw Harper upsert loop, median: %,.0f rows/s%n",
           HarperWriteBenchmark.median(plain));
       System.out.printf("sync job (backfill, BigQuery to Harper), median: %,.0f rows/s%n",
           HarperWriteBenchmark.median(sync));
-      System.out.printf("lag p99: %.2f s%n", lagP99);
+      System.out.printf("lag p99, %s: %.2f s; README's default pacing: %.2f s%n",
+          LocalSync.PIPELINE_FILE, fileLagP99, defaultLagP99);
+      // The goal holds for both, so the line the goal is read from gives the greater.
+      System.out.printf("lag p99: %.2f s%n", Math.max(fileLagP99, defaultLagP99));
       System.out.printf("ratio: %.2f%n", HarperWriteBenchmark.median(ratios));
     }
     System.exit(0);
@@ -101,12 +107,20 @@ public final class SyncBenchmark {
     return rows / seconds;
   }
 
-  /** Runs a continuous sync while rows arrive at {@code rate}; p99 insert-to-Harper lag, s. */
+  /**
+   * Runs a continuous sync while rows arrive at {@code rate}; p99 insert-to-Harper lag, s. With
+   * {@code defaultPacing} the safety lag, intervals and buffering are the options' defaults instead
+   * of the pipeline file's.
+   */
   private static double lag(String runnerConfig, BigQuery bigquery, String endpoint,
-      HarperConnection harper, String name, int rate, long seconds) throws Exception {
+      HarperConnection harper, String name, int rate, long seconds, boolean defaultPacing)
+      throws Exception {
     TableId table = seed(bigquery, name, 0);
     SyncOptions options =
         LocalSync.syncOptions(runnerConfig, table, endpoint, name, "--mode=continuous");
+    if (defaultPacing) {
+      LocalSync.withDefaultPacing(options);
+    }
     StartedSync job = StartedSync.start(options);
     Thread.sleep(5_000);
     TelemetryGenerator generator = new TelemetryGenerator(name);
@@ -130,8 +144,10 @@ public final class SyncBenchmark {
       job.cancel();
     }
     Collections.sort(lags);
-    System.out.printf("lag at %,d rows/s for %d s (%,d rows inserted, %,d found): "
-            + "median %.2f s, p99 %.2f s, max %.2f s%n", rate, seconds, inserted, lags.size(),
+    System.out.printf("lag at %,d rows/s for %d s, safety lag %s, poll %s, buffering %s"
+            + " (%,d rows inserted, %,d found): median %.2f s, p99 %.2f s, max %.2f s%n", rate,
+        seconds, options.getSafetyLag(), options.getPollInterval(),
+        options.getMaxBufferingDuration(), inserted, lags.size(),
         percentile(lags, 0.50) / 1000, percentile(lags, 0.99) / 1000,
         lags.get(lags.size() - 1) / 1000);
     return percentile(lags, 0.99) / 1000;
