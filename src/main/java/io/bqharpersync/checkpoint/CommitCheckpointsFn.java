@@ -77,6 +77,12 @@ final class CommitCheckpointsFn extends DoFn<KV<Integer, PageAck>, ShardCheckpoi
     if (pages == null) {
       Optional<ShardCheckpoint> stored = store.read(layout, shard);
       last = stored.orElse(null);
+      // Kept now, not only at the first advance: an ack that completes no page leaves the stored
+      // checkpoint's phase and count to the ack that does (a restart far behind a steady
+      // checkpoint is catchup, not initial).
+      if (last != null) {
+        lastState.write(last);
+      }
       pages =
           stored
               .map(c -> ContiguousPages.resumeAfter(c.pageSeq(), c.cursor(), c.recordsSynced()))

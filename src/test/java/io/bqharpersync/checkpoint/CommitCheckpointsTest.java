@@ -67,4 +67,47 @@ class CommitCheckpointsTest {
       }
     }
   }
+
+  /**
+   * A job restarted behind its steady checkpoint (an outage longer than the steady bound) reports
+   * catchup, not initial.
+   */
+  @Test
+  void aRestartFarBehindASteadyCheckpointIsCatchup() throws Exception {
+    try (FakeHarperNode node = new FakeHarperNode()) {
+      HarperTarget target = new HarperTarget(
+          HarperConnection.of(List.of(node.url()), "admin", "pw"), null, "data", "BigQueryData");
+      ShardLayout layout = new ShardLayout("restart", "ID", 1);
+      long nowMicros = System.currentTimeMillis() * 1000;
+      long minute = 60_000_000L;
+      try (HarperClient client = new HarperClient(target.connection())) {
+        new CheckpointStore(client, "data", QUICK).write(new ShardCheckpoint("restart", "ID", 1, 0,
+            Cursor.of(nowMicros - 7 * minute, "a"), 2, 30, SyncPhase.STEADY,
+            java.time.Instant.now().minusSeconds(420)));
+      }
+      BitSet firstHalf = new BitSet();
+      firstHalf.set(0, 5);
+      BitSet secondHalf = new BitSet();
+      secondHalf.set(5, 10);
+      // The first ack completes no page: the phase is decided by a later one, which must still
+      // know the stored checkpoint's phase.
+      TestPipeline pipeline = TestPipeline.create().enableAbandonedNodeEnforcement(false);
+      PCollection<ShardCheckpoint> committed = pipeline
+          .apply(Create.of(List.of(
+                  new PageAck(0, 3, 10, firstHalf, Cursor.of(nowMicros - 6 * minute, "b")),
+                  new PageAck(0, 3, 10, secondHalf, Cursor.of(nowMicros - 6 * minute, "b"))))
+              .withCoder(PageAck.CODER))
+          .apply(CommitCheckpoints.to(target, layout, QUICK));
+      PAssert.that(committed).satisfies(checkpoints -> {
+        List<String> phases = new ArrayList<>();
+        for (ShardCheckpoint checkpoint : checkpoints) {
+          phases.add(checkpoint.pageSeq() + ":" + checkpoint.phase().label());
+        }
+        Collections.sort(phases);
+        assertEquals(List.of("3:catchup"), phases);
+        return null;
+      });
+      pipeline.run().waitUntilFinish();
+    }
+  }
 }
