@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -43,6 +44,7 @@ public final class BigQueryStandIn implements AutoCloseable {
   private final LocalCatalog catalog;
   private final RestResources resources;
   private final FaultPlan faults = new FaultPlan();
+  private volatile long queryLatencyMillis;
   private final List<Route> routes = new ArrayList<>();
 
   private interface Handler {
@@ -147,6 +149,14 @@ public final class BigQueryStandIn implements AutoCloseable {
     return faults;
   }
 
+  /**
+   * Every query waits this long before it runs, as a query job on BigQuery takes about a second
+   * however few rows it returns; zero (the default) answers at once.
+   */
+  public void queryLatency(Duration latency) {
+    this.queryLatencyMillis = latency.toMillis();
+  }
+
   /** Rows per result page before a pageToken is given, to exercise the client's paging. */
   public void pageRows(int rows) {
     resources.pageRows(rows);
@@ -189,6 +199,10 @@ public final class BigQueryStandIn implements AutoCloseable {
       }
       return MAPPER.createObjectNode().put("pending", faults.pending());
     }));
+    routes.add(new Route("POST", "/_bqlocal/latency", false, (p, q, body) -> {
+      queryLatency(Duration.ofMillis(body.path("queryMillis").asLong()));
+      return MAPPER.createObjectNode().put("queryMillis", queryLatencyMillis);
+    }));
   }
 
   /** The request's method; Java's HTTP clients send PATCH as a POST with an override header. */
@@ -217,6 +231,9 @@ public final class BigQueryStandIn implements AutoCloseable {
         }
         if (fault == FaultPlan.Fault.STALL) {
           Thread.sleep(faults.stallMillis());
+        }
+        if (route.queryCall && route.method.equals("POST") && queryLatencyMillis > 0) {
+          Thread.sleep(queryLatencyMillis);
         }
         Object reply = fault == FaultPlan.Fault.INCOMPLETE && route.queryCall
             ? resources.incomplete(matcher, body)

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Device telemetry rows for the BigQuery source table (id, timestamp, deviceId, reading, JSON
@@ -94,12 +95,19 @@ public final class TelemetryGenerator implements Serializable {
    */
   public long insertAtRate(BigQuery bigquery, TableId table, long from, int rowsPerSecond,
       Duration duration, int tieGroup, int lateEvery, Duration lateBy) throws InterruptedException {
+    long end = System.nanoTime() + duration.toNanos();
+    return insertWhile(() -> System.nanoTime() < end, bigquery, table, from, rowsPerSecond,
+        tieGroup, lateEvery, lateBy);
+  }
+
+  /** As {@link #insertAtRate}, for as long as {@code going} says, checked before every insert. */
+  public long insertWhile(BooleanSupplier going, BigQuery bigquery, TableId table, long from,
+      int rowsPerSecond, int tieGroup, int lateEvery, Duration lateBy) throws InterruptedException {
     long tick = 100;
     long started = System.nanoTime();
-    long end = started + duration.toNanos();
     long next = from;
     long due = 0;
-    while (System.nanoTime() < end) {
+    while (going.getAsBoolean()) {
       due += rowsPerSecond * tick / 1000;
       List<Map<String, Object>> rows = new ArrayList<>();
       long nowMicros = Micros.now();
