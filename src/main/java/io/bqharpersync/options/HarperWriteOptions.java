@@ -15,7 +15,7 @@ public interface HarperWriteOptions extends PipelineOptions {
   void setBatchSize(String value);
 
   @Description("Longest a record waits for its batch to fill.")
-  @Default.String("1s")
+  @Default.String("500ms")
   @TemplateParameter(shape = ParameterShape.DURATION, examples = {"500ms"})
   String getMaxBufferingDuration();
 

@@ -28,8 +28,9 @@ public interface ShardReadOptions extends PipelineOptions {
   void setBackfillUntil(String value);
 
   @Description("Never read rows newer than now minus this: BigQuery's streaming buffer may "
-      + "still be filling.")
-  @Default.String("2s")
+      + "still be filling. A row that becomes visible later than this behind its timestamp is "
+      + "found by the trailing re-scan (--lookback, --rescanInterval) instead of the next poll.")
+  @Default.String("1s")
   @TemplateParameter(shape = ParameterShape.DURATION, examples = {"PT2S"})
   String getSafetyLag();
 
@@ -38,8 +39,8 @@ public interface ShardReadOptions extends PipelineOptions {
   @Description("How often a caught-up shard polls. Each poll is a query: on on-demand pricing "
       + "BigQuery bills at least 10 MB per query, so a shorter interval buys lower lag with more "
       + "queries.")
-  @Default.String("5s")
-  @TemplateParameter(shape = ParameterShape.DURATION, examples = {"1s"})
+  @Default.String("2s")
+  @TemplateParameter(shape = ParameterShape.DURATION, examples = {"5s"})
   String getPollInterval();
 
   void setPollInterval(String value);

@@ -42,7 +42,8 @@ class SyncConfigTest {
     assertEquals("my-project", config.source().project());
     assertEquals(SyncMode.CONTINUOUS, config.mode());
     assertEquals(4, config.reading().shards());
-    assertEquals(Duration.ofSeconds(2), config.reading().safetyLag());
+    assertEquals(Duration.ofSeconds(1), config.reading().safetyLag());
+    assertEquals(Duration.ofSeconds(2), config.reading().pollInterval());
     assertEquals(Duration.ofMinutes(10), config.reading().lookback());
     assertEquals(10_000_000L, config.reading().bucketMicros(), "a sixtieth of the lookback");
     assertEquals(2, config.target().connection().nodeCount());
