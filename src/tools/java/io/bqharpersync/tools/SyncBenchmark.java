@@ -28,11 +28,12 @@ import org.apache.beam.sdk.PipelineResult;
  *       serialized before the clock starts), alternating, after a warm-up of both;
  *   <li>lag: a continuous sync while rows are inserted at {@code --lagRate} rows/s for {@code
  *       --lagSeconds}; per row, the time Harper created it (its {@code harperCreatedAt}) minus the
- *       time it was inserted into BigQuery (its timestamp).
+ *       time it was inserted into BigQuery (its timestamp). Twice: with the pipeline file's
+ *       pacing, and with the options' defaults (what a user without a pipeline file gets).
  * </ul>
  *
- * The last two lines are {@code lag p99: X s} and {@code ratio: X.XX}, the median of the
- * per-round ratios.
+ * The last two lines are {@code lag p99: X s}, the greater of the two, and {@code ratio: X.XX},
+ * the median of the per-round ratios.
  */
 public final class SyncBenchmark {
   public static void main(String[] args) throws Exception {
