@@ -44,30 +44,50 @@ public final class HarperWriteBenchmark {
     harperIO(connection, new TelemetryPages(run + "-warmbeam", rows / 3, 4, batch), batch);
 
     double[] plain = new double[rounds];
+    double[] conditional = new double[rounds];
     double[] pipeline = new double[rounds];
     double[] ratios = new double[rounds];
+    double[] conditionalRatios = new double[rounds];
     for (int round = 0; round < rounds; round++) {
       TelemetryPages forPlain = new TelemetryPages(run + "-plain" + round, rows, 4, batch);
+      TelemetryPages forConditional = new TelemetryPages(run + "-cond" + round, rows, 4, batch);
       TelemetryPages forPipeline = new TelemetryPages(run + "-beam" + round, rows, 4, batch);
       // Alternate which goes first, so a table that slows as it grows favours neither.
       if (round % 2 == 0) {
         plain[round] = plainLoop(connection, forPlain, batch);
+        conditional[round] = loop(connection, forConditional, batch, true);
         pipeline[round] = harperIO(connection, forPipeline, batch);
       } else {
         pipeline[round] = harperIO(connection, forPipeline, batch);
+        conditional[round] = loop(connection, forConditional, batch, true);
         plain[round] = plainLoop(connection, forPlain, batch);
       }
       ratios[round] = pipeline[round] / plain[round];
-      System.out.printf("round %d: plain upsert loop %,.0f records/s, HarperIO.write %,.0f records/s, ratio %.2f%n",
-          round + 1, plain[round], pipeline[round], ratios[round]);
+      conditionalRatios[round] = conditional[round] / plain[round];
+      System.out.printf("round %d: plain upsert loop %,.0f records/s, the same loop through"
+              + " SyncUpsert %,.0f records/s (%.2f), HarperIO.write %,.0f records/s, ratio %.2f%n",
+          round + 1, plain[round], conditional[round], conditionalRatios[round], pipeline[round],
+          ratios[round]);
     }
     System.out.printf("plain upsert loop, median: %,.0f records/s%n", median(plain));
+    System.out.printf("the loop through SyncUpsert, median: %,.0f records/s (%.2f of the plain"
+        + " loop)%n", median(conditional), median(conditionalRatios));
     System.out.printf("HarperIO.write, median: %,.0f records/s%n", median(pipeline));
     System.out.printf("ratio: %.2f%n", median(ratios));
   }
 
   static double plainLoop(HarperConnection connection, TelemetryPages telemetry, int batch)
       throws Exception {
+    return loop(connection, telemetry, batch, false);
+  }
+
+  /**
+   * One thread per node upserting its rows in batches: through the operations API's {@code
+   * upsert}, or with {@code conditional} through the component's {@code SyncUpsert} (a read of
+   * the stored row before each write), the write HarperIO makes.
+   */
+  static double loop(HarperConnection connection, TelemetryPages telemetry, int batch,
+      boolean conditional) throws Exception {
     int nodes = connection.nodeCount();
     List<List<String>> perNode = new ArrayList<>();
     for (int slot = 0; slot < nodes; slot++) {
@@ -87,7 +107,12 @@ public final class HarperWriteBenchmark {
         List<String> records = perNode.get(slot);
         done.add(threads.submit(() -> {
           for (int from = 0; from < records.size(); from += batch) {
-            client.upsert(node, DB, TABLE, records.subList(from, Math.min(records.size(), from + batch)));
+            List<String> slice = records.subList(from, Math.min(records.size(), from + batch));
+            if (conditional) {
+              client.conditionalUpsert(node, DB, TABLE, slice);
+            } else {
+              client.upsert(node, DB, TABLE, slice);
+            }
           }
         }));
       }
@@ -96,7 +121,8 @@ public final class HarperWriteBenchmark {
         future.get();
       }
       double seconds = (System.nanoTime() - started) / 1e9;
-      System.out.printf("  plain loop: %.1f s, client JVM CPU %.0f µs/record%n", seconds,
+      System.out.printf("  %s: %.1f s, client JVM CPU %.0f µs/record%n",
+          conditional ? "loop through SyncUpsert" : "plain loop", seconds,
           (processCpuNanos() - cpuBefore) / 1e3 / telemetry.count());
       return telemetry.count() / seconds;
     } finally {
