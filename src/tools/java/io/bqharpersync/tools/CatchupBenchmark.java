@@ -7,6 +7,7 @@ import io.bqharpersync.checkpoint.ShardCheckpoint;
 import io.bqharpersync.checkpoint.ShardLayout;
 import io.bqharpersync.checkpoint.SyncPhase;
 import io.bqharpersync.harper.HarperClient;
+import io.bqharpersync.pipeline.LiveProgress;
 import io.bqharpersync.pipeline.SyncOptions;
 import io.bqharpersync.record.Micros;
 import io.bqharpersync.retry.RetryPolicy;
@@ -17,7 +18,6 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
@@ -72,17 +72,15 @@ public final class CatchupBenchmark {
         LocalSync.PIPELINE_FILE, runnerConfig, options.getShards());
 
     AtomicBoolean inserting = new AtomicBoolean(true);
-    AtomicLong inserted = new AtomicLong();
     TelemetryGenerator live = new TelemetryGenerator(run);
     Thread inflow = new Thread(() -> {
       try {
-        inserted.set(live.insertWhile(inserting::get, bigquery, table, 0, rate, 4, 0,
-            Duration.ZERO));
+        live.insertWhile(inserting::get, bigquery, table, 0, rate, 4, 0, Duration.ZERO);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }, "inflow");
-    // insertWhile reports its count only at the end; the live count is estimated from the clock.
+    // insertWhile reports its count only at the end; the count at any moment is its rate's.
     long inflowStarted = System.nanoTime();
     inflow.start();
 
@@ -109,7 +107,8 @@ public final class CatchupBenchmark {
 
     long restarted = System.nanoTime();
     long backlog = rowsDue(rate, inflowStarted, restarted) - insertedAtStop + bulkRows;
-    long committedAtRestart = committed(checkpoints, layout);
+    long committedAtRestart =
+        new LiveProgress(harper, "data", layout, () -> -1, System.out).synced();
     job = StartedSync.start(options);
     System.out.printf("3. sync restarted after %.0f s with a backlog of %,d rows; every shard read"
         + " every second%n", (restarted - stopped) / 1e9, backlog);
@@ -118,6 +117,7 @@ public final class CatchupBenchmark {
     String[] changes = new String[layout.shards()];
     Arrays.fill(changes, "");
     double drainedAfter = -1;
+    long committed = committedAtRestart;
     long deadline = restarted + Duration.ofSeconds(Math.max(600, backlogSeconds)).toNanos();
     long nextLine = restarted;
     while (System.nanoTime() < deadline) {
@@ -126,12 +126,14 @@ public final class CatchupBenchmark {
       Instant now = Instant.now();
       boolean drained = true;
       StringBuilder lags = new StringBuilder();
+      committed = 0;
       for (int shard = 0; shard < layout.shards(); shard++) {
         Optional<ShardCheckpoint> checkpoint = checkpoints.read(layout, shard);
         if (checkpoint.isEmpty()) {
           drained = false;
           continue;
         }
+        committed += checkpoint.get().recordsSynced();
         SyncPhase phase = checkpoint.get().phase();
         if (phase != phases[shard]) {
           changes[shard] += String.format(" %s at %.0f s", phase.label(), since);
@@ -143,7 +145,7 @@ public final class CatchupBenchmark {
       }
       if (System.nanoTime() >= nextLine) {
         System.out.printf("   +%.0f s: %,d rows committed since the restart | lag%s%n", since,
-            committed(checkpoints, layout) - committedAtRestart, lags);
+            committed - committedAtRestart, lags);
         nextLine += 10_000_000_000L;
       }
       if (drained) {
@@ -151,7 +153,7 @@ public final class CatchupBenchmark {
         break;
       }
     }
-    long committedSince = committed(checkpoints, layout) - committedAtRestart;
+    long committedSince = committed - committedAtRestart;
     job.cancel();
     inserting.set(false);
     inflow.join();
@@ -178,14 +180,6 @@ public final class CatchupBenchmark {
   /** Rows the inflow has inserted by {@code nanos}, from its rate. */
   private static long rowsDue(int rate, long startedNanos, long nanos) {
     return (long) ((nanos - startedNanos) / 1e9 * rate);
-  }
-
-  private static long committed(CheckpointStore checkpoints, ShardLayout layout) {
-    long sum = 0;
-    for (int shard = 0; shard < layout.shards(); shard++) {
-      sum += checkpoints.read(layout, shard).map(ShardCheckpoint::recordsSynced).orElse(0L);
-    }
-    return sum;
   }
 
   private static boolean everyShard(CheckpointStore checkpoints, ShardLayout layout,

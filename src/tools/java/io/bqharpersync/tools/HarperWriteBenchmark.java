@@ -150,7 +150,8 @@ public final class HarperWriteBenchmark {
     return telemetry.count() / seconds;
   }
 
-  private static long processCpuNanos() {
+  /** CPU time this JVM has used, all threads. */
+  static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean)
             java.lang.management.ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();

@@ -14,7 +14,6 @@ import io.bqharpersync.source.BigQueryShardReader;
 import io.bqharpersync.source.ReadWindow;
 import io.bqharpersync.source.ShardQuery;
 import io.bqharpersync.source.SourceRow;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -111,7 +110,7 @@ public final class ScalingBenchmark {
     ShardQuery query = ShardQuery.builder().table(TelemetryTable.qualifiedName(table))
         .columns(TelemetryTable.COLUMNS).idColumn("id").cursorColumn("timestamp").build();
     BigQueryShardReader reader = new BigQueryShardReader(bigquery, RetryPolicy.defaults(), () -> {});
-    long cpu = processCpuNanos();
+    long cpu = HarperWriteBenchmark.processCpuNanos();
     long read = 0;
     Cursor cursor = Cursor.START;
     ReadWindow window = new ReadWindow(Duration.ofHours(1), Duration.ofDays(30));
@@ -130,7 +129,7 @@ public final class ScalingBenchmark {
       cursor = page.get(page.size() - 1).cursor();
     }
     return new double[] {read / (pagesNanos / 1e9),
-        (processCpuNanos() - cpu) / 1e3 / Math.max(1, read)};
+        (HarperWriteBenchmark.processCpuNanos() - cpu) / 1e3 / Math.max(1, read)};
   }
 
   /** A whole backfill job of {@code rows} new rows at {@code shards}: seconds and CPU µs. */
@@ -140,7 +139,7 @@ public final class ScalingBenchmark {
     SyncOptions options = LocalSync.syncOptions(LocalSync.RUNNER_CONFIG, table, endpoint, name,
         "--mode=backfill", "--shards=" + shards, "--pageRows=" + pageRows);
     RunnerDefaults.apply(options);
-    long cpu = processCpuNanos();
+    long cpu = HarperWriteBenchmark.processCpuNanos();
     long started = System.nanoTime();
     PipelineResult result = SyncPipeline.run(options);
     PipelineResult.State state = result.waitUntilFinish();
@@ -148,7 +147,7 @@ public final class ScalingBenchmark {
     if (state != PipelineResult.State.DONE) {
       throw new IllegalStateException("backfill " + name + " ended " + state);
     }
-    return new double[] {seconds, (processCpuNanos() - cpu) / 1e3,
+    return new double[] {seconds, (HarperWriteBenchmark.processCpuNanos() - cpu) / 1e3,
         counter(result, "pages_read"), counter(result, "reads_held_back")};
   }
 
@@ -172,11 +171,6 @@ public final class ScalingBenchmark {
     long start = Micros.now() - 60_000_000L - rows / 3 * 1_000_000L;
     new TelemetryGenerator(name).insertRows(bigquery, table, rows, start, 1_000_000, 3);
     return table;
-  }
-
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
   }
 
   private static String format(double[] values) {
