@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.bqharpersync.record.PageAck;
 import io.bqharpersync.record.SyncName;
 import io.bqharpersync.record.SyncRecord;
+import java.util.List;
 import org.apache.beam.sdk.transforms.GroupIntoBatches;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -28,10 +29,11 @@ import org.joda.time.Duration;
  * one or the other, so a checkpoint built on the acknowledgements never passes a record that is
  * not yet handled.
  *
- * <p><b>Routing and batching.</b> Records are keyed by the node slot that owns their key ({@link
- * KeyByNodeSlot}), grouped per slot ({@link GroupIntoBatches}) up to the batch policy's largest
- * size or the buffering duration, whichever comes first; each group is then upserted in requests
- * of the size {@link BatchSizePolicy} gives for its lag.
+ * <p><b>Routing and batching.</b> Each bundle's records are grouped by the node slot that owns
+ * their key ({@link GroupByNodeSlot}), those groups batched per slot ({@link GroupIntoBatches},
+ * weighed by their records) up to the batch policy's largest size or the buffering duration,
+ * whichever comes first; each batch is then upserted in requests of the size {@link
+ * BatchSizePolicy} gives for its lag.
  */
 public final class HarperIO {
   private HarperIO() {}
@@ -81,10 +83,14 @@ public final class HarperIO {
         throw new IllegalArgumentException(
             "deadLetterName: HarperIO.write() needs withDeadLetterName(..)");
       }
+      int maxBatch = tuning.batchSize().max();
       PCollection<PageAck> acks = records
-          .apply("KeyByOwningNode", KeyByNodeSlot.of(target.connection().nodeCount()))
+          .apply("GroupByOwningNode",
+              GroupByNodeSlot.of(target.connection().nodeCount(), maxBatch))
           .apply("BatchPerNode",
-              GroupIntoBatches.<Integer, SyncRecord>ofSize(tuning.batchSize().max())
+              // Weighed by records, so a batch holds about as many records as a request may.
+              GroupIntoBatches.<Integer, List<SyncRecord>>ofByteSize(maxBatch,
+                      group -> (long) group.size())
                   .withMaxBufferingDuration(
                       Duration.millis(tuning.maxBufferingDuration().toMillis())))
           .apply("UpsertIntoOwningNode", ParDo.of(new WriteBatchFn(target, tuning, deadLetterName)))

@@ -21,7 +21,7 @@ import org.apache.beam.sdk.values.KV;
  * that are now durably handled (written or dead-lettered). Nothing is acknowledged for a batch
  * whose write throws, so its records' checkpoints cannot move.
  */
-final class WriteBatchFn extends DoFn<KV<Integer, Iterable<SyncRecord>>, PageAck> {
+final class WriteBatchFn extends DoFn<KV<Integer, Iterable<List<SyncRecord>>>, PageAck> {
   private final HarperTarget target;
   private final WriteTuning tuning;
   private final String deadLetterName;
@@ -72,9 +72,9 @@ final class WriteBatchFn extends DoFn<KV<Integer, Iterable<SyncRecord>>, PageAck
 
   @ProcessElement
   public void process(
-      @Element KV<Integer, Iterable<SyncRecord>> batch, OutputReceiver<PageAck> out) {
+      @Element KV<Integer, Iterable<List<SyncRecord>>> batch, OutputReceiver<PageAck> out) {
     List<SyncRecord> records = new ArrayList<>();
-    batch.getValue().forEach(records::add);
+    batch.getValue().forEach(records::addAll);
     int size = tuning.batchSize().sizeFor(lagOf(records));
     for (int from = 0; from < records.size(); from += size) {
       List<SyncRecord> request = records.subList(from, Math.min(records.size(), from + size));

@@ -73,10 +73,9 @@ class TransformNamesTest {
         ReadShardPages
         ReadShardPages/ParMultiDo(Continuous)
         UpsertIntoHarper
-        UpsertIntoHarper/KeyByOwningNode
-        UpsertIntoHarper/KeyByOwningNode/SlotOfPrimaryKey
-        UpsertIntoHarper/KeyByOwningNode/SlotOfPrimaryKey/Map
-        UpsertIntoHarper/KeyByOwningNode/SlotOfPrimaryKey/Map/ParMultiDo(Anonymous)
+        UpsertIntoHarper/GroupByOwningNode
+        UpsertIntoHarper/GroupByOwningNode/GroupPerBundle
+        UpsertIntoHarper/GroupByOwningNode/GroupPerBundle/ParMultiDo(Group)
         UpsertIntoHarper/BatchPerNode
         UpsertIntoHarper/BatchPerNode/ParDo(GroupIntoBatches)
         UpsertIntoHarper/BatchPerNode/ParDo(GroupIntoBatches)/ParMultiDo(GroupIntoBatches)

@@ -100,6 +100,7 @@ public final class HarperWriteBenchmark {
     ExecutorService threads = Executors.newFixedThreadPool(nodes);
     try (HarperClient client = new HarperClient(connection)) {
       TelemetryTable.createInHarper(client, DB, TABLE);
+      LocalProcessCpu cpuBefore = LocalProcessCpu.now();
       long started = System.nanoTime();
       List<Future<?>> done = new ArrayList<>();
       for (int slot = 0; slot < nodes; slot++) {
@@ -116,14 +117,13 @@ public final class HarperWriteBenchmark {
           }
         }));
       }
-      long cpuBefore = processCpuNanos();
       for (Future<?> future : done) {
         future.get();
       }
       double seconds = (System.nanoTime() - started) / 1e9;
-      System.out.printf("  %s: %.1f s, client JVM CPU %.0f µs/record%n",
+      System.out.printf("  %s: %.1f s, CPU: %s%n",
           conditional ? "loop through SyncUpsert" : "plain loop", seconds,
-          (processCpuNanos() - cpuBefore) / 1e3 / telemetry.count());
+          LocalProcessCpu.now().perRowSince(cpuBefore, telemetry.count()));
       return telemetry.count() / seconds;
     } finally {
       threads.shutdown();
@@ -141,12 +141,12 @@ public final class HarperWriteBenchmark {
             .withTuning(new WriteTuning(BatchSizePolicy.fixed(batch), Duration.ofSeconds(1),
                 RetryPolicy.defaults()))
             .withDeadLetterName(telemetry.idPrefix()));
+    LocalProcessCpu cpuBefore = LocalProcessCpu.now();
     long started = System.nanoTime();
-    long cpuBefore = processCpuNanos();
     pipeline.run().waitUntilFinish();
     double seconds = (System.nanoTime() - started) / 1e9;
-    System.out.printf("  HarperIO.write: %.1f s, client JVM CPU %.0f µs/record%n", seconds,
-        (processCpuNanos() - cpuBefore) / 1e3 / telemetry.count());
+    System.out.printf("  HarperIO.write: %.1f s, CPU: %s%n", seconds,
+        LocalProcessCpu.now().perRowSince(cpuBefore, telemetry.count()));
     return telemetry.count() / seconds;
   }
 
