@@ -261,7 +261,7 @@ public abstract class ReadShardFn extends DoFn<Integer, SyncRecord> {
       long micros = row.timestampMicros() == null ? SyncRecord.NO_TIMESTAMP : row.timestampMicros();
       // The version decides, in Harper, whether this row may replace the one stored for its key.
       String json = row.timestampMicros() == null ? row.json().toString()
-          : SyncVersion.stamp(row.json(), micros).toString();
+          : SyncVersion.stampedJson(row.json(), micros);
       out.output(new SyncRecord(row.id(), row.numericId(), micros, shard, pageSeq, i, rows.size(),
           json));
     }

@@ -54,4 +54,23 @@ class SyncVersionTest {
     assertEquals(before, SyncVersion.of(5, row("{\"id\":\"k\",\"reading\":1,\"site\":null}")));
     assertNotEquals(before, SyncVersion.of(5, row("{\"id\":\"k\",\"reading\":1,\"site\":\"x\"}")));
   }
+
+  /** The one-serialization path gives, byte for byte, what stamping then serializing gives. */
+  @Test
+  void stampedJsonIsTheStampedRowsJson() {
+    List<String> rows = List.of(
+        "{}",
+        "{\"id\":\"k\",\"reading\":1}",
+        "{\"id\":\"k\",\"reading\":1.5,\"data\":{\"tags\":[\"a\",null],\"n\":null}}",
+        "{\"id\":\"k\",\"site\":null,\"reading\":2}",
+        "{\"id\":\"k\",\"syncVersion\":\"stale\",\"reading\":3}",
+        "{\"syncVersion\":\"stale\"}",
+        "{\"id\":\"quo\\\"te \u00e9\u00e8\",\"big\":12345678901234567890}");
+    for (String json : rows) {
+      for (long micros : List.of(-1L, 0L, 1_704_067_200_000_001L)) {
+        String expected = SyncVersion.stamp(row(json), micros).toString();
+        assertEquals(expected, SyncVersion.stampedJson(row(json), micros), json + " @" + micros);
+      }
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package io.bqharpersync.source;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -57,5 +58,13 @@ class BigQueryRowsTest {
       assertTrue(json.get("i").isIntegralNumber() && json.get("f").isFloatingPointNumber()
           && json.get("b").isBoolean(), json.toString());
     }
+  }
+
+  @Test
+  void timestampsHaveSixFractionalDigitsEitherSideOfTheEpoch() {
+    assertEquals("1970-01-01T00:00:00.000000Z", BigQueryRows.timestampText(0));
+    assertEquals("1969-12-31T23:59:59.999999Z", BigQueryRows.timestampText(-1));
+    assertEquals("2024-01-01T00:00:00.000010Z", BigQueryRows.timestampText(1_704_067_200_000_010L));
+    assertEquals("2024-01-01T00:00:00.123456Z", BigQueryRows.timestampText(1_704_067_200_123_456L));
   }
 }

@@ -138,9 +138,8 @@ public final class SyncBenchmark {
     }
     String cpu = LocalProcessCpu.now().perRowSince(before, rows);
     double quiet = LocalProcessCpu.secondsUntilHarperQuiet();
-    System.out.printf("  sync job: %,d rows in %.1f s, the nodes quiet %.1f s later; CPU: %s"
-        + " (this JVM: the BigQuery stand-in, and on the DirectRunner the job)%n", rows, seconds,
-        quiet, cpu);
+    System.out.printf("  sync job: %,d rows in %.1f s, the nodes quiet %.1f s later; CPU: %s%n",
+        rows, seconds, quiet, cpu);
     return new Timed(rows, seconds, quiet);
   }
 
