@@ -15,25 +15,13 @@ import java.util.List;
  * nodes of {@code scripts/harper-cluster} and the TaskManager of {@code scripts/flink-cluster}
  * (from their pid files and {@code /proc}), and this JVM. Read before and after a measured path,
  * it says where that path's CPU went, per row; on a machine whose cores the job and the cluster
- * share, that is what bounds the ratio of the two paths.
+ * share, that is what bounds the ratio of the two paths. {@code standInNanos} is the part of this
+ * JVM's that the embedded BigQuery stand-in's threads used: work BigQuery does elsewhere.
  */
-final class LocalProcessCpu {
+record LocalProcessCpu(long harperNanos, long taskManagerNanos, long thisJvmNanos,
+    long standInNanos) {
   /** Linux's USER_HZ: the unit of the times in {@code /proc/<pid>/stat}. */
   private static final long TICKS_PER_SECOND = 100;
-
-  final long harperNanos;
-  final long taskManagerNanos;
-  final long thisJvmNanos;
-  /** Of this JVM's, the embedded BigQuery stand-in's threads: work BigQuery does elsewhere. */
-  final long standInNanos;
-
-  private LocalProcessCpu(long harperNanos, long taskManagerNanos, long thisJvmNanos,
-      long standInNanos) {
-    this.harperNanos = harperNanos;
-    this.taskManagerNanos = taskManagerNanos;
-    this.thisJvmNanos = thisJvmNanos;
-    this.standInNanos = standInNanos;
-  }
 
   static LocalProcessCpu now() {
     long harper = 0;
