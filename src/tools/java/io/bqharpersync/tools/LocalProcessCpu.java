@@ -24,12 +24,16 @@ record LocalProcessCpu(long harperNanos, long taskManagerNanos, long thisJvmNano
   private static final long TICKS_PER_SECOND = 100;
 
   static LocalProcessCpu now() {
-    long harper = 0;
-    for (Path pidFile : harperPidFiles()) {
-      harper += cpuNanos(pidFile);
-    }
-    return new LocalProcessCpu(harper, cpuNanos(Path.of(".flink", "taskmanager.pid")),
+    return new LocalProcessCpu(harperCpuNanos(), cpuNanos(Path.of(".flink", "taskmanager.pid")),
         HarperWriteBenchmark.processCpuNanos(), threadsCpuNanos(BigQueryStandIn.THREAD_NAME));
+  }
+
+  private static long harperCpuNanos() {
+    long nanos = 0;
+    for (Path pidFile : harperPidFiles()) {
+      nanos += cpuNanos(pidFile);
+    }
+    return nanos;
   }
 
   /** CPU time of this JVM's live threads called {@code name}. */
@@ -55,11 +59,11 @@ record LocalProcessCpu(long harperNanos, long taskManagerNanos, long thisJvmNano
     long deadline = start + 60_000_000_000L;
     long quietSince = -1;
     int quietSamples = 0;
-    long before = now().harperNanos;
+    long before = harperCpuNanos();
     while (quietSamples < 2 && System.nanoTime() < deadline) {
       long sampleStart = System.nanoTime();
       Thread.sleep(200);
-      long after = now().harperNanos;
+      long after = harperCpuNanos();
       long used = after - before;
       long elapsed = System.nanoTime() - sampleStart;
       before = after;

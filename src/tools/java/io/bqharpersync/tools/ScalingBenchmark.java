@@ -11,6 +11,7 @@ import io.bqharpersync.record.Cursor;
 import io.bqharpersync.record.Micros;
 import io.bqharpersync.retry.RetryPolicy;
 import io.bqharpersync.source.BigQueryShardReader;
+import io.bqharpersync.source.ReadShardFn;
 import io.bqharpersync.source.ReadWindow;
 import io.bqharpersync.source.ShardQuery;
 import io.bqharpersync.source.SourceRow;
@@ -19,7 +20,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import io.bqharpersync.source.ReadShardFn;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricResult;
@@ -79,8 +79,8 @@ public final class ScalingBenchmark {
             + " raw Harper loop h = %,.0f rows/s%n", round + 1, r, read[1], h);
         for (int i = 0; i < shardCounts.length; i++) {
           // Alternate the order of the shard counts between rounds.
-          int s = shardCounts[round % 2 == 0 ? i : shardCounts.length - 1 - i];
           int index = round % 2 == 0 ? i : shardCounts.length - 1 - i;
+          int s = shardCounts[index];
           double[] fixed = backfill(bigquery, server.endpoint(), run + "-empty" + round + "s" + s,
               0, s, pageRows);
           double[] job = backfill(bigquery, server.endpoint(), run + "-sync" + round + "s" + s,
@@ -151,11 +151,7 @@ public final class ScalingBenchmark {
         counter(result, "pages_read"), counter(result, "reads_held_back")};
   }
 
-  /**
-   * A table of {@code rows} rows, three to a second, ending a minute ago: as in a table that is
-   * being written, a shard finds its last page next to the backfill's end, with no stretch of
-   * empty windows to widen through.
-   */
+  /** The sum over every step of the reader's counter {@code name}. */
   private static long counter(PipelineResult result, String name) {
     long sum = 0;
     for (MetricResult<Long> counter : result.metrics().queryMetrics(MetricsFilter.builder()
@@ -165,6 +161,11 @@ public final class ScalingBenchmark {
     return sum;
   }
 
+  /**
+   * A table of {@code rows} rows, three to a second, ending a minute ago: as in a table that is
+   * being written, a shard finds its last page next to the backfill's end, with no stretch of
+   * empty windows to widen through.
+   */
   private static TableId seed(BigQuery bigquery, String name, long rows) {
     TableId table = TableId.of("local-project", "bench", name.replace('-', '_'));
     TelemetryTable.create(bigquery, table);
